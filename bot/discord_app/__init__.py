@@ -1,0 +1,1 @@
+"""The Discord shell (discord.py) around the AnswerService."""

@@ -1,0 +1,38 @@
+"""Shared fixtures: the real bundled corpus and index, and a private data folder per test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpus import BUNDLED_CORPUS
+from retrieval.search import Retriever
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """No test reads or writes the user's real data folder or a developer's .env."""
+    data = tmp_path_factory.mktemp("alsbot-data")
+    monkeypatch.setenv("ALSBOT_DATA_DIR", str(data))
+    monkeypatch.delenv("ALSBOT_CORPUS_DIR", raising=False)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    return data
+
+
+@pytest.fixture(scope="session")
+def retriever() -> Retriever:
+    """The real index over the bundled corpus (built in memory once per session)."""
+    r, _ = Retriever.open(BUNDLED_CORPUS, None)
+    return r
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled corpus."""
+    dest = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS, dest, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return dest
