@@ -14,7 +14,10 @@ import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot import terminal
+from bot.answer import AnswerService
 from bot.config import ConfigError, Settings, load_settings
+from bot.safety_model import SafetyRouter, load_or_train
 from retrieval.documents import CorpusError
 from retrieval.evaluation import EvalDataError
 from retrieval.models import Passage
@@ -41,18 +44,22 @@ def _positive_k(value: str) -> int:
 
 
 def open_retriever(settings: Settings, corpus: Path | None, force: bool = False) -> Retriever:
-    retriever, opened = Retriever.open(corpus or settings.corpus, _cache_dir(settings), force=force)
+    retriever, opened = Retriever.open(
+        corpus or settings.corpus, _cache_dir(settings, "index"), force=force
+    )
     log.debug("index %s in %.2fs", opened.status, opened.seconds)
     return retriever
 
 
-def _cache_dir(settings: Settings) -> Path | None:
+def _cache_dir(settings: Settings, name: str) -> Path | None:
+    """A folder under the data folder for a cache, or None (no caching) if it can't be made."""
+    folder = settings.data_dir / name
     try:
-        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        log.warning("index cache disabled: cannot create %s (%s)", settings.index_dir, exc)
+        log.warning("%s cache disabled: cannot create %s (%s)", name, folder, exc)
         return None
-    return settings.index_dir
+    return folder
 
 
 # ---------------------------------------------------------------- index, search, corpus
@@ -60,7 +67,7 @@ def _cache_dir(settings: Settings) -> Path | None:
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     corpus = args.corpus or settings.corpus
-    retriever, opened = Retriever.open(corpus, _cache_dir(settings), force=args.force)
+    retriever, opened = Retriever.open(corpus, _cache_dir(settings, "index"), force=args.force)
     index = retriever.index
     print(f"corpus:    {Path(corpus).resolve()}")
     print(f"documents: {len(index.documents)}")
@@ -135,6 +142,27 @@ def cmd_corpus(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def safety_router(settings: Settings) -> SafetyRouter:
+    return SafetyRouter(load_or_train(_cache_dir(settings, "models")))
+
+
+def _service(args: argparse.Namespace, settings: Settings) -> AnswerService:
+    return AnswerService(
+        open_retriever(settings, args.corpus), safety_router=safety_router(settings)
+    )
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.question.strip():
+        raise UsageError("the question is empty")
+    return terminal.ask(_service(args, settings), args.question, args.json, sys.stdout)
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    history = settings.data_dir / "chat_history"
+    return terminal.chat(_service(args, settings), args.json, history)
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot import evaluate  # the evaluation harness is not needed by other commands
 
@@ -161,6 +189,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    p = sub.add_parser("ask", parents=[common], help="answer one question, with sources")
+    p.add_argument("question", metavar="QUESTION")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", parents=[common], help="a conversation (follow-ups welcome)")
+    p.add_argument(
+        "--json", action="store_true", help="one JSON answer per stdin line (for scripts)"
+    )
+    p.set_defaults(func=cmd_chat)
+
     p = sub.add_parser("index", parents=[common], help="build or refresh the search index")
     p.add_argument("--force", action="store_true", help="rebuild even if the index is current")
     p.set_defaults(func=cmd_index)
@@ -184,6 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="FILE",
         help="evaluation set(s) (default: tests/data/questions.jsonl and heldout.jsonl)",
+    )
+    p.add_argument(
+        "--safety",
+        type=Path,
+        metavar="FILE",
+        help="labelled safety messages (default: tests/data/safety.jsonl)",
     )
     p.add_argument("--sweep", action="store_true", help="compare BM25 variants and parameters")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")

@@ -45,10 +45,6 @@ class Settings(BaseSettings):
     def corpus(self) -> Path:
         return self.corpus_dir or BUNDLED_CORPUS
 
-    @property
-    def index_dir(self) -> Path:
-        return self.data_dir / "index"
-
 
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment, with readable errors instead of a traceback."""

@@ -15,8 +15,8 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 
@@ -28,6 +28,8 @@ from spellchecker import SpellChecker
 ANALYZER_VERSION = "analysis-2"
 _TOKENIZER = RegexpTokenizer(r"[a-z0-9]+(?:'[a-z]+)?")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+# "50mg", "3am": a number stuck to its unit reads as two words ("amx0035" stays one).
+_NUMBER_UNIT = re.compile(r"\b(\d+)(mg|mcg|ml|g|kg|lbs?|am|pm|x|yo|yrs?|hrs?|h|mins?)\b")
 # "US"/"U.S." is a country only in capitals; lowercased it would be the pronoun.
 _US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![\w.])")
 
@@ -55,6 +57,13 @@ class Concept:
     alternatives: tuple[tuple[str, ...], ...]
     words: tuple[str, ...]
     weight: float = 1.0
+    frequency: float = 0.0  # how often its rarest word is used in English (0: not English)
+
+    @property
+    def rare(self) -> bool:
+        """A name or a rare word ("tofersen", "marijuana"): if the index lacks it, the
+        question is about something the documents don't cover."""
+        return self.frequency < RARE_FREQUENCY
 
     @property
     def terms(self) -> frozenset[str]:
@@ -128,13 +137,16 @@ class Glossary:
 def words(text: str) -> list[str]:
     """Lowercase word tokens. "disease's" -> "disease", "can't" -> "can" (then a stopword)."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
-    text = _US.sub("United States", text).lower()
+    text = _NUMBER_UNIT.sub(r"\1 \2", _US.sub("United States", text).lower())
     out = []
     for token in _TOKENIZER.tokenize(text):
         head = token.split("'", 1)[0]
         if len(head) > 1 or head.isdigit():
             out.append(head)
     return out
+
+
+RELATED_PREFIX = 6
 
 
 def max_edits(word: str) -> int:
@@ -149,8 +161,10 @@ def max_edits(word: str) -> int:
 _ENGLISH: SpellChecker | None = None
 
 
-#: A word used at least this often in English (pyspellchecker's frequencies) is "common".
+#: A word used at least this often in English (pyspellchecker's frequencies) is "common";
+#: one used less often than RARE_FREQUENCY (or not English at all) is "rare".
 COMMON_FREQUENCY = 1e-4
+RARE_FREQUENCY = 1e-5
 
 
 def _english() -> SpellChecker:
@@ -160,8 +174,25 @@ def _english() -> SpellChecker:
     return _ENGLISH
 
 
+# British spellings the (American) dictionary lacks: "paralysed", "colour", "organise".
+_BRITISH = [
+    ("isation", "ization"), ("ise", "ize"), ("ising", "izing"), ("ised", "ized"),
+    ("ysed", "yzed"), ("yse", "yze"), ("our", "or"), ("tre", "ter"), ("ae", "e"), ("oe", "e"),
+    ("lled", "led"), ("lling", "ling"), ("ogue", "og"), ("mum", "mom"),
+]  # fmt: skip
+
+
 def english_frequency(word: str) -> float:
-    return float(_english().word_usage_frequency(word))
+    """How often ``word`` is used in English (pyspellchecker's counts; British spellings too)."""
+    checker = _english()
+    frequency = float(checker.word_usage_frequency(word))
+    if frequency == 0.0:
+        for british, american in _BRITISH:
+            if british in word:
+                frequency = max(
+                    frequency, float(checker.word_usage_frequency(word.replace(british, american)))
+                )
+    return frequency
 
 
 def is_english_word(word: str) -> bool:
@@ -170,7 +201,7 @@ def is_english_word(word: str) -> bool:
     Such a word is what the person meant ("worse", "mouth"), even when no passage uses it, so
     it is never "repaired" into a different word that happens to be indexed.
     """
-    return word in _english()
+    return word in _english() or english_frequency(word) > 0.0
 
 
 @dataclass
@@ -221,7 +252,9 @@ class Analyzer:
             if not alternatives:
                 continue
             said = tuple(w for w in phrase if w not in self.stopwords)
-            concept = Concept(tuple(alternatives), said, self.word_weight(said))
+            frequency = min((english_frequency(w) for w in said), default=0.0)
+            weight = self.common_weight if frequency >= COMMON_FREQUENCY else 1.0
+            concept = Concept(tuple(alternatives), said, weight, frequency)
             for n, seen in enumerate(out):
                 if set(seen.alternatives) & set(concept.alternatives):
                     merged = seen.alternatives + tuple(
@@ -232,12 +265,6 @@ class Analyzer:
             else:
                 out.append(concept)
         return out
-
-    def word_weight(self, said: tuple[str, ...]) -> float:
-        """``common_weight`` when every word is common English, else 1."""
-        if said and all(english_frequency(w) >= COMMON_FREQUENCY for w in said):
-            return self.common_weight
-        return 1.0
 
     def analyze(self, text: str) -> list[str]:
         """Index terms for a passage (or a question, without typo repair)."""
@@ -272,6 +299,34 @@ class Vocabulary:
             if word.isalpha():
                 buckets.setdefault(len(word), []).append(word)
         return buckets
+
+    @cached_property
+    def _by_prefix(self) -> dict[str, list[str]]:
+        buckets: dict[str, list[str]] = {}
+        for word in self.counts:
+            if len(word) >= RELATED_PREFIX and word.isalpha():
+                buckets.setdefault(word[:RELATED_PREFIX], []).append(word)
+        return buckets
+
+    def related(self, word: str, stem: Callable[[str], str]) -> list[str]:
+        """Indexed words of the same family as an unindexed word, which the stemmer does not
+        join ("diagnosed" -> "diagnos", "diagnosis" -> "diagnosi"): one stem extends the other
+        by at most two letters, and the shorter has at least six ("medicare" and "medical"
+        share only "medic", so they are not family)."""
+        if word in self or len(word) < RELATED_PREFIX:
+            return []
+        mine = stem(word)
+        out = []
+        for other in self._by_prefix.get(word[:RELATED_PREFIX], ()):
+            theirs = stem(other)
+            short, long = sorted((mine, theirs), key=len)
+            if (
+                len(short) >= RELATED_PREFIX
+                and long.startswith(short)
+                and len(long) - len(short) <= 2
+            ):
+                out.append(other)
+        return sorted(out)
 
     def repair(self, word: str) -> str | None:
         """The closest known word within ``max_edits(word)`` edits, or None.
@@ -323,9 +378,14 @@ def analyze_query(text: str, analyzer: Analyzer, vocabulary: Vocabulary) -> Anal
         if fixed:
             repairs[word] = fixed
         repaired.append(fixed or word)
+    concepts = []
+    for concept in analyzer.concepts(repaired):
+        family = [r for w in concept.words for r in vocabulary.related(w, analyzer.stem)]
+        extra = [(analyzer.stem(r),) for r in family]
+        extra = [a for a in dict.fromkeys(extra) if a not in concept.alternatives]
+        if len(concept.words) == 1 and extra:
+            concept = replace(concept, alternatives=concept.alternatives + tuple(extra))
+        concepts.append(concept)
     return AnalyzedQuery(
-        text=text,
-        words=tuple(repaired),
-        concepts=tuple(analyzer.concepts(repaired)),
-        repairs=repairs,
+        text=text, words=tuple(repaired), concepts=tuple(concepts), repairs=repairs
     )

@@ -121,6 +121,8 @@ def split_sentences(
                 and not _NUMBER_TAKING.search(raw, start, marker.start())
             ):
                 end = marker.start()
+            if block.section and raw[start:end].strip().rstrip(".:") == block.section[-1]:
+                continue  # a bullet's label ("Speech therapy.") is its section, not a sentence
             last = n == len(spans) - 1
             if last and raw[start:end].rstrip().endswith(":"):
                 # Gather the short list items that follow a lead-in.

@@ -147,6 +147,9 @@ class SearchIndex:
         df = self._df.get(term, 0)
         return math.log(1 + len(self.chunks) / df) if df else 0.0
 
+    def term_set(self, position: int) -> frozenset[str]:
+        return self._term_sets[position]
+
     def sentence_sets(self, position: int) -> list[frozenset[str]]:
         """Each sentence's terms plus the section's, for sentence-level matching."""
         terms = self.terms[position]

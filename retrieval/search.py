@@ -1,17 +1,19 @@
 """Search: a question in, ranked passages out. Knows nothing of terminals or Discord.
 
 BM25 (rank-bm25) ranks every chunk holding a query term. Each hit also carries how much of the
-question its best single sentence covers (IDF-weighted, the section heading counting as
-context): the answer composer and the no-answer decision use it. Re-ranking by it was measured
-(``alsbot eval``) and did not help, so ranking is BM25's alone.
+question it covers (:func:`coverage`), which the no-answer decision uses. Re-ranking by
+sentence-level coverage was measured (``alsbot eval``) and did not help, so ranking is BM25's
+alone.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.analysis import AnalyzedQuery, Analyzer, analyze_query
+from retrieval.analysis import AnalyzedQuery, Analyzer, Concept, analyze_query
 from retrieval.chunking import ChunkingSettings
 from retrieval.documents import load_corpus
 from retrieval.index import Bm25Settings, OpenedIndex, SearchIndex, open_index
@@ -23,7 +25,7 @@ class Hit:
     chunk: Chunk
     document: DocumentInfo
     score: float  # BM25
-    coverage: float  # share of the question's term weight found in the best sentence
+    coverage: float  # share of the question the passage covers (see coverage())
     position: int  # the chunk's position in the index
 
     def passage(self, rank: int) -> Passage:
@@ -38,10 +40,53 @@ class Hit:
         )
 
 
-def coverage(index: SearchIndex, terms: frozenset[str], term_set: frozenset[str]) -> float:
-    """The share of the question's term weight that ``term_set`` holds (0..1)."""
-    total = sum(index.weight(t) for t in terms)
-    return sum(index.weight(t) for t in terms & term_set) / total if total else 0.0
+# How much a word the index has never seen counts, as a share of the rarest indexed word:
+# a name no dictionary knows ("tofersen", "donepezil") counts fully; a rare English word
+# ("marijuana", "nodded") partly; an everyday word ("keeps", "breakfast") hardly at all.
+# Chosen with the no-answer threshold on the development sets (alsbot eval).
+NAME_FREQUENCY = 1e-7
+UNSEEN_WEIGHTS = {"name": 1.0, "rare": 0.6, "common": 0.05}
+
+
+def unseen_weight(concept: Concept) -> float:
+    if concept.frequency < NAME_FREQUENCY:
+        return UNSEEN_WEIGHTS["name"]
+    return UNSEEN_WEIGHTS["rare"] if concept.rare else UNSEEN_WEIGHTS["common"]
+
+
+def is_known(index: SearchIndex, concept: Concept) -> bool:
+    """Whether some wording of the concept is wholly in the index."""
+    return any(all(index.weight(t) > 0 for t in alt) for alt in concept.alternatives)
+
+
+def coverage(
+    index: SearchIndex, concepts: Sequence[Concept], terms: Set[str], power: float = 1.0
+) -> float:
+    """Share of the question's weight that ``terms`` hold (0..1).
+
+    A concept counts as much as its cheapest wording (IDF weight, times the concept's own
+    weight) and is covered as far as its best-covered wording. A word the index has never
+    seen weighs as much as the rarest indexed word when it is a rare word or a name, so a
+    question about something absent ("what is tofersen?") is never well covered; an everyday
+    word the pages happen not to use ("shower", "honest") weighs half of that. ``power``
+    flattens the IDF weights (0 makes every concept count the same).
+    """
+    ceiling = math.log(1 + len(index.chunks))
+    total = covered = 0.0
+    for concept in concepts:
+        unseen = ceiling * unseen_weight(concept)
+        importance = math.inf
+        fraction = 0.0
+        for alternative in concept.alternatives:
+            weights = [index.weight(t) or unseen for t in alternative]
+            have = sum(w for t, w in zip(alternative, weights, strict=True) if t in terms)
+            importance = min(importance, sum(weights))
+            if sum(weights):
+                fraction = max(fraction, have / sum(weights))
+        importance **= power
+        total += concept.weight * importance
+        covered += concept.weight * importance * fraction
+    return covered / total if total else 0.0
 
 
 class Retriever:
@@ -72,13 +117,9 @@ class Retriever:
 
     def hits(self, query: str | AnalyzedQuery, k: int = 5) -> list[Hit]:
         analyzed = self.analyze(query) if isinstance(query, str) else query
-        wanted = frozenset(analyzed.terms)
         hits = []
         for position, score in self.index.top(analyzed.concepts, k):
-            cov = max(
-                (coverage(self.index, wanted, s) for s in self.index.sentence_sets(position)),
-                default=0.0,
-            )
+            cov = coverage(self.index, analyzed.concepts, self.index.term_set(position))
             chunk = self.index.chunks[position]
             hits.append(
                 Hit(

@@ -3,23 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-
-def alsbot(*args: str, stdin: str | None = None, env_extra: dict | None = None):
-    import os
-
-    env = {**os.environ, **(env_extra or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+from tests_helpers import alsbot
 
 
 def test_search_json_ranks_the_edaravone_infusion_passage_first():

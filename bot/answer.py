@@ -1,0 +1,334 @@
+"""The one answering service: safety -> conversation -> retrieval -> no-answer -> compose.
+
+The terminal and Discord both call :meth:`AnswerService.reply`, so the same conversation gets
+the same answer in both. Every reply is an :class:`~bot.models.Answer`, which carries the
+disclaimer by construction.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field, replace
+
+from bot import safety
+from bot.compose import Candidate, ComposeSettings, Composition, compose
+from bot.conversation import CONTEXT_WORDS, ConversationStore, Turn, resolve
+from bot.models import Answer, Citation, Kind
+from bot.safety_model import Assessment, SafetyRouter, load_or_train
+from retrieval.analysis import Concept, words
+from retrieval.search import NAME_FREQUENCY, Hit, Retriever, is_known
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+HELP_TEXT = (
+    "I answer questions about ALS treatment from a small set of documents, and I cite where "
+    'every sentence comes from. Ask in your own words, for example "how is Radicava given?" '
+    'or "what can help with drooling?", and follow up with "what are its side effects?".\n\n'
+    "Commands: /help (this), /sources (the full passages behind my last answer), "
+    "/reset (forget our conversation)."
+)
+NO_ANSWER_TEXT = (
+    "I couldn't find an answer to that in my documents, so I won't guess. You could try "
+    "rephrasing it (for example, name the medicine or therapy), or ask your doctor or care team."
+)
+SMALL_TALK_TEXT = (
+    "I'm here to answer questions about ALS treatment from my documents. What would you like "
+    "to know?"
+)
+_SENTENCES = re.compile(r"(?<=[.?!])\s+|\n+")
+_ASKING = re.compile(
+    r"^\s*(?:what|how|why|when|where|which|who|whats|is|are|can|could|should|does|do|did|will"
+    r"|would|has|have|any|anything|tell me)\b",
+    re.IGNORECASE,
+)
+
+
+def question_words(message: str) -> set[str] | None:
+    """Words of the sentences that ask, when a message also has sentences that don't."""
+    parts = [p for p in _SENTENCES.split(message) if p.strip()]
+    asking = [p for p in parts if p.rstrip().endswith("?") or _ASKING.match(p)]
+    if not asking or len(asking) == len(parts):
+        return None
+    return {w for p in asking for w in words(p)}
+
+
+#: log(1 + N/df) at or above which an indexed word is specific (in fewer than ~1 in 6 passages).
+SPECIFIC_WEIGHT = 2.0
+ALSO_ASKED = "If you were also asking about ALS care, this is what my documents say:"
+_PILLS = re.compile(r"\b(?:pills?|tablets?|overdose|dose|doses|bottle)\b", re.IGNORECASE)
+_DOSE_QUESTION = re.compile(r"\bhow (?:much|many|often)\b|\bmg\b|\bdose\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSettings:
+    passages: int = 5  # retrieved per question
+    # The documents answer only when the best passage covers this much of the question, or
+    # this much more when the question names something no dictionary knows and the index has
+    # never seen ("tofersen"). Calibrated on the development sets (alsbot eval).
+    min_confidence: float = 0.35
+    min_confidence_unknown: float = 0.6
+    story_weight: float = 0.3  # words outside the question sentence of a longer message
+    compose: ComposeSettings = field(default_factory=ComposeSettings)
+
+
+class AnswerService:
+    def __init__(
+        self,
+        retriever: Retriever,
+        conversations: ConversationStore | None = None,
+        settings: AnswerSettings | None = None,
+        safety_router: SafetyRouter | None = None,
+    ) -> None:
+        self.retriever = retriever
+        self.conversations = conversations if conversations is not None else ConversationStore()
+        self.settings = settings or AnswerSettings()
+        # Without a router given, train one (rules and model): safety is never optional.
+        self.safety = safety_router or SafetyRouter(load_or_train(None))
+
+    # ------------------------------------------------------------------ entry point
+
+    def reply(self, message: str, conversation_id: str = "default") -> Answer:
+        """The reply to one message in one conversation. Never raises."""
+        try:
+            return self._reply(message, conversation_id)
+        except Exception:
+            log.exception("could not answer a message")
+            return Answer(
+                kind=Kind.ERROR,
+                text="Something went wrong on my side while answering. Please try again.",
+            )
+
+    def _reply(self, message: str, conversation_id: str) -> Answer:
+        text = " ".join(message.split())
+        if not text:
+            return Answer(kind=Kind.ERROR, text="Please type a question.")
+        if len(text) > MAX_QUESTION_CHARS:
+            return Answer(
+                kind=Kind.ERROR,
+                text=f"That message is too long for me (over {MAX_QUESTION_CHARS:,} characters). "
+                "Please ask one question at a time.",
+            )
+        if text.startswith("/"):
+            return self.command(text, conversation_id)
+
+        assessment = self.safety.assess(text)
+        route = assessment.route
+        if route in (safety.Route.CRISIS, safety.Route.EMERGENCY):
+            return self._safety_reply(text, assessment)
+
+        conversation = self.conversations.get(conversation_id)
+        now = self.conversations.clock()
+        resolution = resolve(
+            text, conversation.recent(now), self.retriever.analyzer, self._names_something
+        )
+        personal = route is safety.Route.PERSONAL_MEDICINE
+        if not (resolution.topic or resolution.aspects or resolution.followup):
+            return Answer(
+                kind=Kind.NO_ANSWER, text=SMALL_TALK_TEXT, notes=self._notes(personal, [])
+            )
+        query = resolution.query
+        if personal and _DOSE_QUESTION.search(text):
+            query += " dosage"  # "how much should I take" asks for the documented dose
+
+        answer = self.answer_query(query, personal, text)
+        conversation.add(
+            Turn(text, query, resolution.topic, resolution.aspects, now, answer.kind.value)
+        )
+        conversation.last_answer = answer
+        return answer
+
+    # ------------------------------------------------------------------ safety
+
+    def _safety_reply(self, text: str, assessment: Assessment) -> Answer:
+        """Crisis or emergency guidance, first and always.
+
+        When only the model (no rule) raised the alarm, the person may simply have asked about
+        ALS care in words that sounded alarming ("he is struggling to get dressed"), so the
+        answer from the documents follows the guidance, if they have one. Never for questions
+        about doses or pills, which should not follow a crisis reply.
+        """
+        crisis = assessment.route is safety.Route.CRISIS
+        kind = Kind.CRISIS if crisis else Kind.EMERGENCY
+        guidance = safety.CRISIS_REPLY if crisis else safety.EMERGENCY_REPLY
+        if assessment.by_rule or _DOSE_QUESTION.search(text) or _PILLS.search(text):
+            return Answer(kind=kind, text=guidance)
+        answer = self.answer_query(text, message=text)
+        if answer.kind is not Kind.ANSWER:
+            return Answer(kind=kind, text=guidance)
+        return answer.model_copy(
+            update={
+                "kind": kind,
+                "text": f"{guidance}\n\n{ALSO_ASKED}\n{answer.text}",
+            }
+        )
+
+    # ------------------------------------------------------------------ answering
+
+    def answer_query(self, query: str, personal: bool = False, message: str = "") -> Answer:
+        """Retrieve, decide whether the documents answer, and compose (no conversation).
+
+        ``message`` is what the person typed, when ``query`` adds to it (a follow-up).
+        """
+        analyzed = self.retriever.analyze(query)
+        hits = self.retriever.hits(analyzed, self.settings.passages)
+        judged = replace(analyzed, concepts=self._judged(analyzed.concepts, message or query))
+        index = self.retriever.index
+        composition = compose(index, judged, hits, self.settings.compose)
+        # A name the documents never mention, asked about directly ("what is tofersen?").
+        unknown = [
+            c
+            for c in judged.concepts
+            if c.frequency < NAME_FREQUENCY and c.weight >= 0.5 and not is_known(index, c)
+        ]
+        needed = self.settings.min_confidence_unknown if unknown else self.settings.min_confidence
+        if not composition.statements or composition.confidence < needed:
+            return Answer(
+                kind=Kind.NO_ANSWER,
+                text=self._no_answer_text(unknown),
+                notes=self._notes(personal, []),
+                query=query,
+            )
+        # Say what the documents never mention, so a partial answer is not taken for a full one.
+        missing = [
+            " ".join(c.words)
+            for c in judged.concepts
+            if c.weight >= 0.5 and not is_known(index, c) and all(w.isalpha() for w in c.words)
+        ]
+        return self._answer(composition, hits, personal, query, missing)
+
+    def _names_something(self, word: str) -> bool:
+        """A word that names a thing the documents discuss: a glossary term ("riluzole",
+        "feeding tube") or an indexed word found in few passages."""
+        analyzer = self.retriever.analyzer
+        if word in analyzer.glossary.terms:
+            return True
+        index = self.retriever.index
+        return word in index.vocabulary and index.weight(analyzer.stem(word)) >= SPECIFIC_WEIGHT
+
+    def _judged(self, concepts: tuple[Concept, ...], message: str) -> tuple[Concept, ...]:
+        """The concepts an answer is judged on.
+
+        Words about people and feelings ("my dad", "scared") are left out: no document is
+        expected to contain them. In a message that tells a story and then asks ("The
+        neurologist mentioned a tracheostomy today and I just nodded. What is it?"), the
+        question's own words count fully and the story's words count less.
+        """
+        focus = tuple(c for c in concepts if not set(c.words) <= CONTEXT_WORDS) or concepts
+        asked = question_words(message)
+        if asked is None:
+            return focus
+        said = set(words(message))
+        return tuple(
+            c
+            if set(c.words) & asked or not set(c.words) & said
+            else replace(c, weight=c.weight * self.settings.story_weight)
+            for c in focus
+        )
+
+    def _answer(
+        self,
+        composition: Composition,
+        hits: list[Hit],
+        personal: bool,
+        query: str,
+        missing: list[str],
+    ) -> Answer:
+        citations: list[Citation] = []
+        numbers: dict[tuple[str, int], int] = {}
+        sentences: list[str] = []
+        for statement in composition.statements:
+            marks = []
+            for candidate in statement.all:
+                if candidate.key not in numbers:
+                    numbers[candidate.key] = len(citations) + 1
+                    info = candidate.hit.document
+                    citations.append(
+                        Citation(
+                            n=numbers[candidate.key],
+                            doc_id=info.meta.id,
+                            title=info.title,
+                            publisher=info.meta.publisher,
+                            date=info.meta.dated,
+                            quote=candidate.sentence.text,
+                        )
+                    )
+                marks.append(f"[{numbers[candidate.key]}]")
+            sentences.append(f"{statement.lead.sentence.text} {''.join(marks)}")
+        notes = []
+        if missing:
+            listed = " or ".join(f'"{m}"' for m in missing[:3])
+            notes.append(
+                f"Note: my documents don't mention {listed}, so this may not answer exactly "
+                "what you asked."
+            )
+        for a, b in composition.conflicts:
+            notes.append(self._conflict_note(numbers[a.key], a, numbers[b.key], b))
+        return Answer(
+            kind=Kind.ANSWER,
+            text="\n".join(sentences),
+            citations=citations,
+            passages=[h.passage(rank) for rank, h in enumerate(hits, start=1)],
+            notes=self._notes(personal, notes),
+            query=query,
+        )
+
+    @staticmethod
+    def _conflict_note(n_a: int, a: Candidate, n_b: int, b: Candidate) -> str:
+        def when(n: int, c: Candidate) -> str:
+            dated = c.hit.document.meta.dated
+            return f"[{n}] is dated {dated}" if dated else f"[{n}] gives no date"
+
+        return (
+            f"Note: these sources don't agree ([{n_a}] and [{n_b}]). They may have been written "
+            f"at different times: {when(n_a, a)}, and {when(n_b, b)}. "
+            "Your care team can tell you what is current."
+        )
+
+    @staticmethod
+    def _notes(personal: bool, notes: list[str]) -> list[str]:
+        return [*notes, safety.CARE_TEAM_NOTICE] if personal else notes
+
+    @staticmethod
+    def _no_answer_text(unknown: list[Concept]) -> str:
+        """Say which rare words the documents never mention, when there are any."""
+        names = [" ".join(c.words) for c in unknown if any(w.isalpha() for w in c.words)]
+        if names:
+            listed = " or ".join(f'"{n}"' for n in names[:2])
+            return f"My documents don't mention {listed}. {NO_ANSWER_TEXT}"
+        return NO_ANSWER_TEXT
+
+    # ------------------------------------------------------------------ commands
+
+    def command(self, text: str, conversation_id: str) -> Answer:
+        name = text.split()[0].lower()
+        if name == "/reset":
+            self.conversations.reset(conversation_id)
+            return Answer(
+                kind=Kind.COMMAND,
+                text="Okay, I've forgotten our conversation. Ask me anything about ALS treatment.",
+            )
+        if name == "/help":
+            return Answer(kind=Kind.COMMAND, text=HELP_TEXT)
+        if name == "/sources":
+            return self.sources(conversation_id)
+        return Answer(kind=Kind.ERROR, text=f"I don't know the command {name}. Try /help.")
+
+    def sources(self, conversation_id: str) -> Answer:
+        last = self.conversations.get(conversation_id).last_answer
+        if not isinstance(last, Answer) or not last.citations:
+            return Answer(kind=Kind.COMMAND, text="There is no answer with sources yet.")
+        cited = {c.doc_id for c in last.citations}
+        shown = [p for p in last.passages if p.doc_id in cited] or last.passages
+        blocks = [
+            f"{p.title}"
+            + (f" › {p.section}" if p.section and p.section != p.title else "")
+            + f"\n{p.text}"
+            for p in shown
+        ]
+        return Answer(
+            kind=Kind.COMMAND,
+            text="The passages behind my last answer:\n\n" + "\n\n".join(blocks),
+            passages=shown,
+        )

@@ -1,0 +1,221 @@
+"""Extractive answers: the few sentences of the top passages that best answer the question.
+
+Every sentence of the answer is a sentence of a document, quoted exactly, and carries its
+citation. A sentence that leans on the one before it ("It does not cure the disease") brings
+that one along. When two documents say the same thing, it is said once and both are cited.
+When documents give different numbers for the same thing ("Two medications are approved" /
+"These three medications have been approved"), both are shown with a note and their dates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from retrieval.analysis import AnalyzedQuery
+from retrieval.index import SearchIndex
+from retrieval.models import Sentence
+from retrieval.search import Hit, coverage
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeSettings:
+    max_sentences: int = 4
+    max_chars: int = 1200
+    relative_floor: float = 0.5  # keep sentences scoring at least this share of the best
+    min_coverage: float = 0.15  # and covering at least this share of the question
+    same_thing: float = 0.6  # weighted overlap above which two sentences say the same thing
+    max_cites_per_sentence: int = 3
+    passage_weight: float = 0.5  # how much the passage's BM25 score counts in a sentence's
+    idf_power: float = 0.0  # how much rarer words of the question count in choosing sentences
+    context: bool = True  # a sentence leaning on the one before is judged with it
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    hit_rank: int
+    hit: Hit
+    position: int  # sentence number within the chunk
+    sentence: Sentence
+    terms: frozenset[str]  # the sentence's terms and its section's
+    own: frozenset[str]  # the sentence's terms alone
+    coverage: float
+    score: float
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.hit.chunk.doc_id, self.sentence.start)
+
+
+@dataclass
+class Statement:
+    """One sentence of the answer and every (document, quote) that supports it."""
+
+    lead: Candidate
+    support: list[Candidate] = field(default_factory=list)
+
+    @property
+    def all(self) -> list[Candidate]:
+        return [self.lead, *self.support]
+
+
+@dataclass
+class Composition:
+    statements: list[Statement]
+    confidence: float  # how much of the question the best passage covers (0..1)
+    conflicts: list[tuple[Candidate, Candidate]]
+
+
+_LEANS_BACK = re.compile(
+    r"^(?:it|its|it's|this|that|these|those|they|their|however|but|therefore|also|so|such)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10,
+}  # fmt: skip
+_QUANTITY = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+)?"
+    r"(medications|medicines|drugs|treatments|therapies)\b",
+    re.IGNORECASE,
+)
+
+
+def _candidates(
+    index: SearchIndex, query: AnalyzedQuery, hits: list[Hit], settings: ComposeSettings
+) -> list[Candidate]:
+    """Every sentence of the hits, scored by how much of the question it covers (with its
+    section as context), discounted for very long sentences and for weaker passages."""
+    seen: set[tuple[str, int]] = set()
+    out: list[Candidate] = []
+    top = max((h.score for h in hits), default=0.0) or 1.0
+    for rank, hit in enumerate(hits):
+        passage = 1.0 - settings.passage_weight + settings.passage_weight * hit.score / top
+        section = frozenset(index.terms[hit.position].section)
+        previous: frozenset[str] = frozenset()
+        for n, (sentence, own) in enumerate(
+            zip(hit.chunk.sentences, index.terms[hit.position].sentences, strict=True)
+        ):
+            key = (hit.chunk.doc_id, sentence.start)
+            terms = section | frozenset(own)
+            judged = terms
+            if settings.context and _LEANS_BACK.match(sentence.text):
+                judged = terms | previous
+            previous = frozenset(own)
+            if key in seen:
+                continue  # chunks overlap by a sentence
+            seen.add(key)
+            cov = coverage(index, query.concepts, judged, settings.idf_power)
+            words = len(sentence.text.split())
+            length = 1.0 / (1.0 + max(0, words - 40) / 80)  # very long sentences cover by chance
+            score = cov * length * passage
+            out.append(Candidate(rank, hit, n, sentence, terms, frozenset(own), cov, score))
+    return out
+
+
+def _overlap(index: SearchIndex, a: frozenset[str], b: frozenset[str]) -> float:
+    union = a | b
+    if not union:
+        return 0.0
+    return sum(index.weight(t) for t in a & b) / sum(index.weight(t) for t in union)
+
+
+def _quantities(text: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for number, noun in _QUANTITY.findall(text):
+        value = int(number) if number.isdigit() else _NUMBER_WORDS[number.lower()]
+        found[noun.lower().rstrip("s")] = value
+    return found
+
+
+def _disagree(index: SearchIndex, a: Candidate, b: Candidate) -> bool:
+    """Different documents giving different counts of the same thing in the same context."""
+    if a.hit.chunk.doc_id == b.hit.chunk.doc_id:
+        return False
+    qa, qb = _quantities(a.sentence.text), _quantities(b.sentence.text)
+    if not any(noun in qb and qa[noun] != qb[noun] for noun in qa):
+        return False
+    shared = [t for t in a.own & b.own if index.weight(t) >= 1.0]
+    return len(shared) >= 2
+
+
+def compose(
+    index: SearchIndex,
+    query: AnalyzedQuery,
+    hits: list[Hit],
+    settings: ComposeSettings | None = None,
+) -> Composition:
+    settings = settings or ComposeSettings()
+    candidates = _candidates(index, query, hits, settings)
+    if not candidates:
+        return Composition([], 0.0, [])
+    confidence = max(coverage(index, query.concepts, index.term_set(h.position)) for h in hits)
+    ranked = sorted(candidates, key=lambda c: (-c.score, c.hit_rank, c.position))
+    best = ranked[0]
+    floor = max(best.score * settings.relative_floor, 1e-9)
+    statements: list[Statement] = []
+    chars = 0
+    by_key = {c.key: c for c in candidates}
+
+    def add(candidate: Candidate) -> bool:
+        nonlocal chars
+        for statement in statements:
+            if any(c.key == candidate.key for c in statement.all):
+                return True
+            if _overlap(index, statement.lead.own, candidate.own) >= settings.same_thing:
+                docs = {c.hit.chunk.doc_id for c in statement.all}
+                if (
+                    candidate.hit.chunk.doc_id not in docs
+                    and len(statement.all) < settings.max_cites_per_sentence
+                ):
+                    statement.support.append(candidate)
+                return True
+        if len(statements) >= settings.max_sentences:
+            return False
+        if chars + len(candidate.sentence.text) > settings.max_chars and statements:
+            return False
+        statements.append(Statement(candidate))
+        chars += len(candidate.sentence.text)
+        return True
+
+    for candidate in ranked:
+        if candidate.score < floor or candidate.coverage < settings.min_coverage:
+            break
+        if _LEANS_BACK.match(candidate.sentence.text) and candidate.position > 0:
+            previous = candidate.hit.chunk.sentences[candidate.position - 1]
+            before = by_key.get((candidate.hit.chunk.doc_id, previous.start))
+            if before is not None and not add(before):
+                continue
+        add(candidate)
+
+    conflicts = _conflicts(index, statements, ranked, floor * 0.8)
+    for _, other in conflicts:
+        if not any(other.key == c.key for s in statements for c in s.all):
+            statements.append(Statement(other))
+    return Composition(_ordered(statements), confidence, conflicts)
+
+
+def _conflicts(
+    index: SearchIndex, statements: list[Statement], ranked: list[Candidate], floor: float
+) -> list[tuple[Candidate, Candidate]]:
+    chosen = [c for s in statements for c in s.all]
+    found: list[tuple[Candidate, Candidate]] = []
+    for candidate in ranked:
+        if candidate.score < floor:
+            break
+        for mine in chosen:
+            if _disagree(index, mine, candidate) and not any(
+                {mine.key, candidate.key} == {a.key, b.key} for a, b in found
+            ):
+                found.append((mine, candidate))
+    return found
+
+
+def _ordered(statements: list[Statement]) -> list[Statement]:
+    """Best-first by document, and within a document in reading order."""
+    doc_order: dict[str, int] = {}
+    for s in statements:
+        doc_order.setdefault(s.lead.hit.chunk.doc_id, len(doc_order))
+    return sorted(
+        statements, key=lambda s: (doc_order[s.lead.hit.chunk.doc_id], s.lead.sentence.start)
+    )

@@ -1,0 +1,168 @@
+"""Conversations: recent turns, follow-up resolution, expiry, and a bounded store.
+
+A question has a *topic* (what it is about: "riluzole", "speech therapy") and *aspects* (what
+is asked of it: "side effects", "how given", "help"). Aspect words are a small closed class,
+so a topic is whatever else carries meaning. Follow-ups are resolved from the last turn:
+
+* a pronoun and no topic of its own ("what are its side effects?") takes the last topic;
+* an ellipsis with a new topic ("and occupational therapy?") takes the last aspects;
+* an ellipsis without a topic ("what about at night?") takes the whole last question;
+* anything else starts a new topic.
+
+Turns expire by count and by age, so an old topic does not leak into a new conversation.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from retrieval.analysis import Analyzer, words
+
+ASPECT_WORDS = frozenset(
+    """
+    side effect effects given give giving gave taken take takes taking took dose doses dosage
+    work works working worked help helps helpful helping cost costs price safe safety risk
+    risks approved approval used use uses usage treat treats treating benefit benefits form
+    forms available availability long often many much warning warnings interact interactions
+    need needed needs done happen happens mean means know tell explain info information else
+    like good bad better best kind type types way ways get gets make makes start starting stop
+    stopping work last lasts does did do can could would should will
+    """.split()
+)
+# People and feelings: context of a question, never its topic ("my dad", "I'm scared").
+CONTEXT_WORDS = frozenset(
+    """
+    husband wife mom mum mother dad father son daughter brother sister friend friends partner
+    grandma grandpa grandmother grandfather grandad granddad granny nan nana aunt uncle family
+    loved one wondering wonder carer caregiver
+    scared afraid worried terrified confused heard read told said thinking think realistically
+    honestly basically anyway yes yeah please thanks night day today now
+    """.split()
+)
+PRONOUNS = frozenset("it its itself this that these those they them their theirs same one".split())
+_ELLIPSIS = re.compile(
+    r"^\s*(?:and|or|also|plus|then|what about|how about|what of|same for|same with|but)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    query: str  # the question as searched, follow-up resolved
+    topic: tuple[str, ...]
+    aspects: tuple[str, ...]
+    at: float
+    answer_kind: str = ""
+
+
+@dataclass(frozen=True)
+class Resolution:
+    query: str
+    followup: bool
+    topic: tuple[str, ...]
+    aspects: tuple[str, ...]
+
+
+def split_question(question: str, analyzer: Analyzer) -> tuple[list[str], list[str]]:
+    """(topic words, aspect words) of a question, stopwords and context words removed."""
+    content = [
+        w for w in analyzer.content_words(question) if w not in CONTEXT_WORDS and not w.isdigit()
+    ]
+    aspects = [w for w in content if w in ASPECT_WORDS]
+    topic = [w for w in content if w not in ASPECT_WORDS]
+    return topic, aspects
+
+
+def resolve(
+    question: str,
+    history: list[Turn],
+    analyzer: Analyzer,
+    specific: Callable[[str], bool] = lambda word: False,
+) -> Resolution:
+    """The query to search for ``question`` given the recent turns (oldest first).
+
+    ``specific`` says whether a word names something on its own ("riluzole", "tracheostomy"):
+    a question with a pronoun but such a word of its own is about that, not the last topic.
+    """
+    topic, aspects = split_question(question, analyzer)
+    last = next((t for t in reversed(history) if t.topic), None)
+    if last is None:
+        return Resolution(question, False, tuple(topic), tuple(aspects))
+    said = set(words(question))
+    if _ELLIPSIS.match(question):
+        if topic:
+            carried = [a for a in last.aspects if a not in said]
+            return Resolution(
+                " ".join([question, *carried]), True, tuple(topic), tuple(aspects or last.aspects)
+            )
+        return Resolution(f"{question} {last.query}", True, last.topic, last.aspects)
+    named = any(specific(w) for w in topic)
+    if (said & PRONOUNS and not named) or (not topic and aspects):
+        # Carry what the last question named ("riluzole"), not its small talk ("breakfast").
+        carried = [t for t in last.topic if t not in said and specific(t)] or [
+            t for t in last.topic if t not in said
+        ]
+        return Resolution(" ".join([question, *carried]), True, last.topic, tuple(aspects))
+    return Resolution(question, False, tuple(topic), tuple(aspects))
+
+
+@dataclass
+class Conversation:
+    max_turns: int
+    max_age: float  # seconds
+    turns: deque[Turn] = field(default_factory=deque)
+    last_answer: object | None = None  # the last Answer, for /sources
+
+    def recent(self, now: float) -> list[Turn]:
+        """Turns young enough to matter, oldest first; older ones are forgotten."""
+        while self.turns and now - self.turns[0].at > self.max_age:
+            self.turns.popleft()
+        return list(self.turns)
+
+    def add(self, turn: Turn) -> None:
+        self.turns.append(turn)
+        while len(self.turns) > self.max_turns:
+            self.turns.popleft()
+
+
+class ConversationStore:
+    """Conversations by id (chosen by the shell), least recently used evicted past a bound."""
+
+    def __init__(
+        self,
+        max_conversations: int = 1000,
+        max_turns: int = 6,
+        max_age: float = 30 * 60,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_conversations = max_conversations
+        self.max_turns = max_turns
+        self.max_age = max_age
+        self.clock = clock
+        self._items: OrderedDict[str, Conversation] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, conversation_id: str) -> Conversation:
+        with self._lock:
+            conversation = self._items.get(conversation_id)
+            if conversation is None:
+                conversation = Conversation(self.max_turns, self.max_age)
+                self._items[conversation_id] = conversation
+                while len(self._items) > self.max_conversations:
+                    self._items.popitem(last=False)
+            else:
+                self._items.move_to_end(conversation_id)
+            return conversation
+
+    def reset(self, conversation_id: str) -> None:
+        with self._lock:
+            self._items.pop(conversation_id, None)
+
+    def __len__(self) -> int:
+        return len(self._items)

@@ -1,0 +1,188 @@
+"""A learned safety classifier, alongside the rules in ``bot.safety``.
+
+People in crisis rarely use the words a rule expects ("see you on the other side", "kms",
+"je veux en finir"), so the rules are backed by a linear model (scikit-learn logistic
+regression over word and character n-grams) trained on the labelled examples shipped in
+``bot/data/safety_train_*.jsonl``. A message is a crisis when a rule says so *or* the model
+gives crisis a probability above a deliberately low threshold: a helpline shown to someone
+who did not need it costs little; a missed crisis costs everything.
+
+The fitted model is cached in the data folder (a pickle named by a fingerprint of the
+training data, the settings and the scikit-learn version, with its SHA-256 beside it); a
+missing, stale or damaged cache is simply retrained (about two seconds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import re
+import tempfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from bot.safety import Route, acute, crisis_rule, emergency_rule, normalize, personal_rule
+from retrieval.analysis import is_english_word
+
+log = logging.getLogger(__name__)
+MODEL_VERSION = "safety-model-1"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Model probabilities above which a route is taken (rules always count).
+
+    Chosen with ``alsbot eval`` on tests/data/safety.jsonl: every crisis and emergency there
+    is caught, with as few ordinary messages raised as that allows.
+    """
+
+    crisis: float = 0.45
+    emergency: float = 0.55
+    personal_medicine: float = 0.5
+
+
+def training_examples() -> list[tuple[str, str]]:
+    """The bundled labelled messages: (text, route)."""
+    folder = resources.files("bot").joinpath("data")
+    examples: list[tuple[str, str]] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.startswith("safety_train") and entry.name.endswith(".jsonl"):
+            for line in entry.read_text("utf-8").splitlines():
+                if line.strip():
+                    item = json.loads(line)
+                    examples.append((item["text"], Route(item["route"]).value))
+    return examples
+
+
+class SafetyModel:
+    """Route probabilities for a message."""
+
+    def __init__(self, pipeline: object) -> None:
+        self._pipeline = pipeline
+
+    @classmethod
+    def train(cls, examples: list[tuple[str, str]]) -> SafetyModel:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline, make_union
+
+        features = make_union(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True),
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
+        )
+        pipeline = make_pipeline(
+            features, LogisticRegression(C=4.0, max_iter=3000, class_weight="balanced")
+        )
+        pipeline.fit([normalize(t) for t, _ in examples], [r for _, r in examples])
+        return cls(pipeline)
+
+    def probabilities(self, message: str) -> dict[Route, float]:
+        proba = self._pipeline.predict_proba([normalize(message)])[0]  # type: ignore[attr-defined]
+        classes = self._pipeline.classes_  # type: ignore[attr-defined]
+        return {Route(c): float(p) for c, p in zip(classes, proba, strict=True)}
+
+
+def _fingerprint(examples: list[tuple[str, str]]) -> str:
+    import sklearn
+
+    h = hashlib.sha256(f"{MODEL_VERSION}:{sklearn.__version__}".encode())
+    for text, label in examples:
+        h.update(f"{label}\t{text}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def load_or_train(cache_dir: Path | None) -> SafetyModel:
+    """The cached model if it matches the bundled training data, else a freshly trained one."""
+    examples = training_examples()
+    if cache_dir is None:
+        return SafetyModel.train(examples)
+    path = cache_dir / f"safety-{_fingerprint(examples)}.pickle"
+    digest = path.with_suffix(".sha256")
+    try:
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() == digest.read_text().strip():
+            return SafetyModel(pickle.loads(data))  # our own file, checked above
+        log.warning("retraining the safety model: the cached copy is damaged")
+    except FileNotFoundError:
+        pass
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as exc:
+        log.warning("retraining the safety model: %s", exc)
+    model = SafetyModel.train(examples)
+    try:
+        data = pickle.dumps(model._pipeline)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for target, content in ((path, data), (digest, hashlib.sha256(data).hexdigest().encode())):
+            fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=target.name, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(content)
+            os.replace(tmp, target)
+    except OSError as exc:
+        log.warning("could not cache the safety model: %s", exc)
+    return model
+
+
+# A model-only emergency must mention something of the body or of an acute event: the model
+# alone has raised "and occupational therapy?" as an emergency. Messages mostly not in
+# English skip this check (the word list is English).
+_ACUTE_WORDS = re.compile(
+    r"\b(?:breath\w*|breathe\w*|brethe|breth|air|chok\w*|gag\w*|cough\w*|blue|gr[ae]y|purple"
+    r"|pale|oxygen|o2|sats?|spo2|pulse|respond\w*|wake|waking|conscious|unconscious|collaps\w*"
+    r"|fell|fall\w*|faint\w*|pass\w* out|seiz\w*|fit|fitting|shak\w*|jerk\w*|convuls\w*|bleed\w*"
+    r"|blood|head|chest|heart|swell\w*|swollen|throat|tongue|lips?|face|allerg\w*|rash|hives"
+    r"|vent\w*|bipap|trach\w*|tube|suction\w*|mask|machine|alarm\w*|fever\w*|temperature"
+    r"|confus\w*|stroke|droop\w*|numb|vomit\w*|throw\w* up|limp|floor|ambulance|ambos|911|999"
+    r"|000|112|emergency|dying|dead|overdos\w*|pills?|tablets?|hurt\w*|pain|screaming"
+    r"|gasp\w*|wheez\w*|struggl\w*|stopped|not moving|cold|clammy|sweat\w*|dizzy)\b"
+)
+
+
+def mostly_english(text: str) -> bool:
+    tokens = [w for w in text.split() if w.isalpha()]
+    return not tokens or sum(is_english_word(w) for w in tokens) * 2 >= len(tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    route: Route
+    by_rule: bool  # a rule matched (certain), rather than only the model (a judgement)
+
+
+class SafetyRouter:
+    """Rules first, then the model: the route a message takes before anything else."""
+
+    def __init__(self, model: SafetyModel | None, thresholds: Thresholds | None = None) -> None:
+        self.model = model
+        self.thresholds = thresholds or Thresholds()
+
+    @classmethod
+    def rules_only(cls) -> SafetyRouter:
+        return cls(None)
+
+    def route(self, message: str) -> Route:
+        return self.assess(message).route
+
+    def assess(self, message: str) -> Assessment:
+        text = normalize(message)
+        p = self.model.probabilities(message) if self.model else {}
+        t = self.thresholds
+        if crisis_rule(text):
+            return Assessment(Route.CRISIS, by_rule=True)
+        if p.get(Route.CRISIS, 0.0) >= t.crisis:
+            return Assessment(Route.CRISIS, by_rule=False)
+        if emergency_rule(text):
+            return Assessment(Route.EMERGENCY, by_rule=True)
+        if (
+            p.get(Route.EMERGENCY, 0.0) >= t.emergency
+            and acute(text)
+            and (_ACUTE_WORDS.search(text) is not None or not mostly_english(text))
+        ):
+            return Assessment(Route.EMERGENCY, by_rule=False)
+        if personal_rule(text):
+            return Assessment(Route.PERSONAL_MEDICINE, by_rule=True)
+        if p.get(Route.PERSONAL_MEDICINE, 0.0) >= t.personal_medicine:
+            return Assessment(Route.PERSONAL_MEDICINE, by_rule=False)
+        return Assessment(Route.NONE, by_rule=False)

@@ -1,0 +1,292 @@
+"""The AnswerService on the real corpus and index: cited, honest, safe, conversational."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.answer import MAX_QUESTION_CHARS, AnswerService
+from bot.conversation import ConversationStore
+from bot.models import DISCLAIMER, Kind
+from bot.safety import CARE_TEAM_NOTICE
+from corpus import BUNDLED_CORPUS
+from retrieval.documents import load_corpus
+from retrieval.search import Retriever
+
+PAGES = {d.id: " ".join(d.raw.split()) for d in load_corpus(BUNDLED_CORPUS).documents}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def service(retriever: Retriever, clock: Clock, safety_router) -> AnswerService:
+    return AnswerService(
+        retriever,
+        ConversationStore(max_age=600, max_turns=4, clock=clock),
+        safety_router=safety_router,
+    )
+
+
+def _check_quotes(answer) -> None:
+    for c in answer.citations:
+        assert " ".join(c.quote.split()) in PAGES[c.doc_id], c.quote
+
+
+def test_answer_is_cited_quoted_and_carries_the_disclaimer(service: AnswerService):
+    answer = service.reply("how is radicava given?")
+    assert answer.kind is Kind.ANSWER
+    assert "intravenous" in answer.text
+    assert answer.citations and answer.passages
+    _check_quotes(answer)
+    # Every sentence carries a marker, and every marker has a source.
+    lines = answer.text.splitlines()
+    assert 1 <= len(lines) <= 5
+    assert all(re.search(r"(\[\d+\])+$", line) for line in lines)
+    numbers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+    assert numbers == {c.n for c in answer.citations}
+    # The sentence shown is the quote of its first citation, word for word.
+    for line in lines:
+        first = int(re.search(r"\[(\d+)\]", line).group(1))
+        assert line.startswith(answer.citations[first - 1].quote)
+    assert len(answer.text) <= 1200
+    assert answer.answer.endswith(DISCLAIMER) and "not medical advice" in answer.answer
+
+
+def test_sources_list_dates_and_publishers_only_as_stated(service: AnswerService):
+    answer = service.reply("what are the side effects of riluzole?")
+    for c in answer.citations:
+        meta_page = PAGES[c.doc_id]
+        for value in (c.publisher, c.date):
+            if value:
+                assert value.split(" ", 2)[-1] in meta_page or value in meta_page
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is tofersen?",
+        "does ALS cause Parkinson's tremors?",
+        "how do I turn off Discord notifications for this bot?",
+        "what's the weather like tomorrow?",
+        "can I take CoQ10 supplements for ALS?",
+    ],
+)
+def test_out_of_corpus_questions_get_an_honest_no_answer(service: AnswerService, question):
+    answer = service.reply(question)
+    assert answer.kind is Kind.NO_ANSWER
+    assert answer.citations == []
+    assert "care team" in answer.text and answer.answer.endswith(DISCLAIMER)
+
+
+def test_no_answer_names_the_unknown_word(service: AnswerService):
+    assert '"tofersen"' in service.reply("what is tofersen?").text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("what are the side effects of rilutek?", "dizziness"),
+        ("can radicava be taken by mouth?", "orally"),
+        ("what is relyvrio and how is it taken?", "mixing with water"),
+        ("does exercise help?", "exercise"),
+        ("what can help with drooling?", "salivation"),
+        ("what is the life expectancy with ALS?", "three years"),
+        ("does NIV help?", "Non-invasive ventilation"),
+    ],
+)
+def test_answerable_questions_are_answered_with_the_fact(service: AnswerService, question, fact):
+    answer = service.reply(question)
+    assert answer.kind is Kind.ANSWER, answer.answer
+    assert fact.lower() in answer.text.lower()
+    _check_quotes(answer)
+
+
+def test_followup_pronoun_resolves_to_the_last_topic(service: AnswerService):
+    service.reply("What is riluzole?", "c1")
+    answer = service.reply("what are its side effects?", "c1")
+    assert "riluzole" in answer.query.lower()
+    assert "dizziness" in answer.text or "hepatotoxicity" in answer.text
+    assert "bruising" not in answer.text  # edaravone's side effects
+
+
+def test_followup_ellipsis_keeps_the_question_and_changes_the_topic(service: AnswerService):
+    service.reply("Can speech therapy help?", "c2")
+    answer = service.reply("and occupational therapy?", "c2")
+    assert "occupational" in answer.text.lower()
+    assert "speech therap" not in answer.text.lower()
+
+
+def test_conversations_are_separate(service: AnswerService):
+    service.reply("What is riluzole?", "a")
+    answer = service.reply("what are its side effects?", "b")
+    assert "riluzole" not in (answer.query or "").lower()
+
+
+def test_turns_expire_by_age(service: AnswerService, clock: Clock):
+    service.reply("What is riluzole?", "c3")
+    clock.now += 601
+    answer = service.reply("what are its side effects?", "c3")
+    assert "riluzole" not in answer.query.lower()
+
+
+def test_turns_expire_by_count(service: AnswerService):
+    service.reply("What is riluzole?", "c4")
+    for question in ("is there a cure?", "what is ALS?", "what is a feeding tube?", "what is PT?"):
+        service.reply(question, "c4")
+    conversation = service.conversations.get("c4")
+    assert len(conversation.turns) == 4
+    assert all("riluzole" not in t.query.lower() for t in conversation.turns)
+
+
+def test_reset_forgets(service: AnswerService):
+    service.reply("What is riluzole?", "c5")
+    reset = service.reply("/reset", "c5")
+    assert reset.kind is Kind.COMMAND and reset.answer.endswith(DISCLAIMER)
+    answer = service.reply("what are its side effects?", "c5")
+    assert "riluzole" not in answer.query.lower()
+
+
+def test_store_is_bounded(retriever: Retriever, safety_router):
+    store = ConversationStore(max_conversations=3)
+    service = AnswerService(retriever, store, safety_router=safety_router)
+    for n in range(5):
+        service.reply("What is riluzole?", f"user{n}")
+    assert len(store) == 3
+
+
+def test_same_conversation_same_answers_in_any_shell(retriever: Retriever, safety_router):
+    """The terminal and Discord share the service: same turns, same replies."""
+    a = AnswerService(retriever, safety_router=safety_router)
+    b = AnswerService(retriever, safety_router=safety_router)
+    for question in ("tell me about radicava", "how is it given?", "and relyvrio?"):
+        assert a.reply(question, "terminal").answer == b.reply(question, "discord:1:2").answer
+
+
+def test_sources_command_shows_full_passages(service: AnswerService):
+    first = service.reply("how is radicava given?", "c6")
+    sources = service.reply("/sources", "c6")
+    assert sources.kind is Kind.COMMAND
+    assert any(p.text in sources.text for p in first.passages)
+    assert service.reply("/sources", "fresh").text == "There is no answer with sources yet."
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("I don't want to live anymore", Kind.CRISIS),
+        ("he can't breathe and his lips are turning blue", Kind.EMERGENCY),
+    ],
+)
+def test_safety_replies_come_first_and_carry_the_disclaimer(service, message, kind):
+    answer = service.reply(message)
+    assert answer.kind is kind
+    assert answer.citations == []
+    assert answer.answer.endswith(DISCLAIMER)
+
+
+def test_crisis_reply_offers_help_now(service: AnswerService):
+    text = service.reply("i want to end my life").text
+    assert text.startswith("I'm so sorry")
+    assert "988" in text and "emergency number" in text
+
+
+def test_emergency_reply_says_call_now(service: AnswerService):
+    assert "Call your local emergency number now" in service.reply("she stopped breathing").text
+
+
+def test_personal_dosing_gives_documented_facts_and_the_care_team(service: AnswerService):
+    answer = service.reply("how much riluzole should I take?")
+    assert answer.kind is Kind.ANSWER
+    assert "50 mg twice daily" in answer.text
+    assert CARE_TEAM_NOTICE in answer.notes and CARE_TEAM_NOTICE in answer.answer
+
+
+def test_stop_my_medicine_gets_the_care_team_notice(service: AnswerService):
+    answer = service.reply("should I stop my riluzole?")
+    assert CARE_TEAM_NOTICE in answer.answer
+
+
+def test_disagreeing_sources_are_shown_with_their_dates(service: AnswerService):
+    answer = service.reply("how many medications are FDA approved for ALS?")
+    assert "Two medications" in answer.text and "three medications" in answer.text
+    assert any("don't agree" in n and "May 12, 2017" in n for n in answer.notes)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("   ", "Please type a question."),
+        ("x" * (MAX_QUESTION_CHARS + 1), "too long"),
+        ("/frobnicate", "I don't know the command"),
+    ],
+)
+def test_bad_input_gets_a_polite_error(service: AnswerService, message, expected):
+    answer = service.reply(message)
+    assert answer.kind is Kind.ERROR and expected in answer.text
+    assert answer.answer.endswith(DISCLAIMER)
+
+
+def test_small_talk_is_not_answered_from_the_documents(service: AnswerService):
+    answer = service.reply("thanks!")
+    assert answer.kind is Kind.NO_ANSWER and answer.citations == []
+
+
+def test_an_internal_failure_is_a_polite_error(retriever: Retriever, safety_router, monkeypatch):
+    service = AnswerService(retriever, safety_router=safety_router)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(service.retriever, "hits", broken)
+    answer = service.reply("what is riluzole?")
+    assert answer.kind is Kind.ERROR and answer.answer.endswith(DISCLAIMER)
+
+
+def test_the_disclaimer_cannot_be_replaced():
+    from pydantic import ValidationError
+
+    from bot.models import Answer
+
+    answer = Answer(kind=Kind.ANSWER, text="x")
+    with pytest.raises(ValidationError):
+        answer.disclaimer = "nothing"  # type: ignore[misc]
+    assert (
+        Answer.model_validate({"kind": "answer", "text": "x", "disclaimer": "no"}).disclaimer
+        == DISCLAIMER
+    )
+
+
+class _AlarmedModel:
+    """A stand-in model that hears an emergency in everything (to test the service's logic)."""
+
+    def probabilities(self, message: str):
+        from bot.safety import Route
+
+        return {Route.EMERGENCY: 0.99, Route.CRISIS: 0.0, Route.NONE: 0.01}
+
+
+def test_a_model_only_alarm_gives_guidance_first_then_the_answer(retriever: Retriever):
+    from bot.safety import EMERGENCY_REPLY
+    from bot.safety_model import SafetyRouter
+
+    service = AnswerService(retriever, safety_router=SafetyRouter(_AlarmedModel()))
+    answer = service.reply("he is struggling with the breathing machine mask, how does NIV help?")
+    assert answer.kind is Kind.EMERGENCY
+    assert answer.text.startswith(EMERGENCY_REPLY)
+    assert "what my documents say" in answer.text and answer.citations
+    _check_quotes(answer)
+    # A rule-certain emergency gets the guidance alone.
+    certain = service.reply("he can't breathe")
+    assert certain.kind is Kind.EMERGENCY and certain.citations == []

@@ -1,0 +1,139 @@
+"""Safety routing on both sides: real crises and emergencies, and ordinary medical words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import Route, route
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I don't want to live anymore",
+        "i dont want to be alive like this",
+        "I've been thinking about killing myself",
+        "i want to kil myself",
+        "sometimes I wish I was dead",
+        "what's the point of going on",
+        "everyone would be better off without me",
+        "I've been saving up my pills",
+        "how many pills would it take to not wake up",
+        "I want to end my life",
+        "I can't take it anymore",
+        "thinking about hurting myself",
+        "my husband says he wants to die",
+    ],
+)
+def test_crisis(message: str):
+    assert route(message) is Route.CRISIS
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "he can't breathe!!",
+        "she cannot breathe and her lips are turning blue",
+        "her lips are blue",
+        "my dad is choking right now",
+        "he's choking and can't cough it up",
+        "mom collapsed and isn't responding",
+        "he's gasping for air",
+        "his throat is swelling up during the infusion",
+        "she can barely breathe",
+        "he stopped breathing",
+    ],
+)
+def test_emergency(message: str):
+    assert route(message) is Route.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "what is breathing care?",
+        "respiratory failure is a cause of death, right?",
+        "is difficulty breathing an early symptom?",
+        "what do people with ALS usually die from?",
+        "how long do people live after diagnosis?",
+        "he chokes on water sometimes, what can help with swallowing?",
+        "how can we prevent choking when she eats?",
+        "will he need a ventilator to breathe eventually?",
+        "what happens when the breathing muscles stop working?",
+        "can ALS be stopped if it's caught early?",
+        "is there a point in trying physical therapy?",
+        "what is the life expectancy with ALS?",
+        "what does BiPAP do at night?",
+    ],
+)
+def test_ordinary_questions_are_not_alarms(message: str):
+    assert route(message) in (Route.NONE, Route.PERSONAL_MEDICINE)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "should I stop my riluzole?",
+        "how much edaravone should I take?",
+        "can I double my dose if I missed one?",
+        "is it ok to skip my radicava this month?",
+        "can my dad do his radicava once a week instead?",
+        "my mom wants to start relyvrio, should she?",
+    ],
+)
+def test_personal_medicine_decisions(message: str):
+    assert route(message) is Route.PERSONAL_MEDICINE
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["what is riluzole?", "how is radicava given?", "what are the side effects of edaravone?"],
+)
+def test_general_medicine_questions_are_not_personal(message: str):
+    assert route(message) is Route.NONE
+
+
+def test_crisis_wins_over_dosing():
+    assert route("how many riluzole pills would it take to not wake up") is Route.CRISIS
+
+
+# ---------------------------------------------------------------- rules and model together
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "see you all on the other side, ive made up my mind",
+        "i keep wondering if everyone would be fine if i just wasnt around",
+        "quiero morirme, ya no aguanto mas",
+    ],
+)
+def test_the_model_catches_crisis_wording_the_rules_do_not_know(safety_router, message):
+    assert safety_router.route(message) is Route.CRISIS
+
+
+def test_the_router_keeps_ordinary_questions_calm(safety_router):
+    for message in (
+        "what is breathing care?",
+        "what do people with ALS usually die from?",
+        "how is radicava given?",
+        "this insurance company is killing me, third denial for the power chair",
+    ):
+        assert safety_router.route(message) in (Route.NONE, Route.PERSONAL_MEDICINE), message
+
+
+def test_model_cache_is_reused_and_a_damaged_cache_is_retrained(tmp_path, caplog):
+    import logging
+
+    from bot.safety_model import load_or_train
+
+    first = load_or_train(tmp_path)
+    cached = list(tmp_path.glob("safety-*.pickle"))
+    assert len(cached) == 1 and cached[0].with_suffix(".sha256").is_file()
+    again = load_or_train(tmp_path)
+    assert again.probabilities("i want to die") == first.probabilities("i want to die")
+    cached[0].write_bytes(b"not a model")
+    with caplog.at_level(logging.WARNING):
+        model = load_or_train(tmp_path)
+    assert "damaged" in caplog.text
+    assert model.probabilities("he cant breathe")[Route.EMERGENCY] > 0.5
