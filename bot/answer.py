@@ -74,6 +74,9 @@ class AnswerSettings:
 
 
 class AnswerService:
+    #: Room for the documents' answer after crisis or emergency guidance.
+    SAFETY_ANSWER_CHARS = 500
+
     def __init__(
         self,
         retriever: Retriever,
@@ -154,7 +157,8 @@ class AnswerService:
         guidance = safety.CRISIS_REPLY if crisis else safety.EMERGENCY_REPLY
         if assessment.by_rule or _DOSE_QUESTION.search(text) or _PILLS.search(text):
             return Answer(kind=kind, text=guidance)
-        answer = self.answer_query(text, message=text)
+        # The guidance comes first; the answer after it stays short.
+        answer = self.answer_query(text, message=text, max_chars=self.SAFETY_ANSWER_CHARS)
         if answer.kind is not Kind.ANSWER:
             return Answer(kind=kind, text=guidance)
         return answer.model_copy(
@@ -166,7 +170,9 @@ class AnswerService:
 
     # ------------------------------------------------------------------ answering
 
-    def answer_query(self, query: str, personal: bool = False, message: str = "") -> Answer:
+    def answer_query(
+        self, query: str, personal: bool = False, message: str = "", max_chars: int | None = None
+    ) -> Answer:
         """Retrieve, decide whether the documents answer, and compose (no conversation).
 
         ``message`` is what the person typed, when ``query`` adds to it (a follow-up).
@@ -175,7 +181,10 @@ class AnswerService:
         hits = self.retriever.hits(analyzed, self.settings.passages)
         judged = replace(analyzed, concepts=self._judged(analyzed.concepts, message or query))
         index = self.retriever.index
-        composition = compose(index, judged, hits, self.settings.compose)
+        settings = self.settings.compose
+        if max_chars is not None:
+            settings = replace(settings, max_chars=max_chars, max_sentences=2)
+        composition = compose(index, judged, hits, settings)
         # A name the documents never mention, asked about directly ("what is tofersen?").
         unknown = [
             c

@@ -163,6 +163,14 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     return terminal.chat(_service(args, settings), args.json, history)
 
 
+def cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.discord_app import runner  # discord.py is only imported for this command
+
+    if args.corpus:
+        settings = settings.model_copy(update={"corpus_dir": args.corpus})
+    return runner.run(settings)
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot import evaluate  # the evaluation harness is not needed by other commands
 
@@ -199,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="one JSON answer per stdin line (for scripts)"
     )
     p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("discord", parents=[common], help="run the Discord bot (DISCORD_TOKEN)")
+    p.set_defaults(func=cmd_discord)
 
     p = sub.add_parser("index", parents=[common], help="build or refresh the search index")
     p.add_argument("--force", action="store_true", help="rebuild even if the index is current")

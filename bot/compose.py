@@ -192,6 +192,13 @@ def compose(
     for _, other in conflicts:
         if not any(other.key == c.key for s in statements for c in s.all):
             statements.append(Statement(other))
+    # Disagreements must be shown: make room for them by dropping the weakest other sentence.
+    keep = {c.key for pair in conflicts for c in pair}
+    while sum(len(s.lead.sentence.text) for s in statements) > settings.max_chars:
+        droppable = [s for s in statements[1:] if s.lead.key not in keep]
+        if not droppable:
+            break
+        statements.remove(min(droppable, key=lambda s: s.lead.score))
     return Composition(_ordered(statements), confidence, conflicts)
 
 

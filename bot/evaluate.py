@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from bot.answer import AnswerService
+from bot.answer import ALSO_ASKED, AnswerService
 from bot.cli import UsageError, open_retriever, safety_router
 from bot.config import Settings
 from bot.models import DISCLAIMER, Kind
@@ -197,7 +197,9 @@ def evaluate_answers(service: AnswerService, items: list[EvalItem], corpus: Corp
             )
             report.tally("answered", last.kind is Kind.ANSWER, item.id)
             report.tally("no_false_alarm", last.kind not in (Kind.CRISIS, Kind.EMERGENCY), item.id)
-            report.tally("short", len(last.text) <= 1200, item.id)
+            # The answer's own text (after any safety guidance) stays within about 1,200.
+            body = last.text.split(ALSO_ASKED, 1)[-1]
+            report.tally("short", len(body) <= 1200, item.id)
         if item.kind == "followup":
             report.tally("followup_fact", _contains(last.text, item.gold), item.id)
         if item.kind == "dosing":
