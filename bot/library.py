@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import threading
 import tomllib
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import tomli_w
 from bot.answer import AnswerService
 from corpus import BUNDLED_CORPUS
 from retrieval.documents import MANIFEST, CorpusError, load_corpus, slug
+from retrieval.files import atomic_write
 from retrieval.index import OpenedIndex
 from retrieval.models import DocumentInfo
 from retrieval.search import Retriever
@@ -78,19 +78,6 @@ def read_upload(upload: Upload, max_bytes: int) -> str:
     return text
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class Library:
     """The managed corpus folder and the service's index over it."""
 
@@ -119,7 +106,7 @@ class Library:
     def _write_entries(self, entries: list[dict]) -> None:
         text = "# Managed by alsbot: moderators add and remove documents with /mod documents.\n"
         text += tomli_w.dumps({"documents": entries})
-        _atomic_write(self.folder / MANIFEST, text.encode())
+        atomic_write(self.folder / MANIFEST, text.encode())
 
     def _swap(self, force: bool = False) -> OpenedIndex:
         retriever, opened = Retriever.open(self.folder, self.cache_dir, force=force)
@@ -147,7 +134,7 @@ class Library:
             while filename in files:
                 filename, n = f"{doc_id}-{n}{suffix}", n + 1
             path = self.folder / filename
-            _atomic_write(path, text.encode("utf-8"))
+            atomic_write(path, text.encode("utf-8"))
             entries.append({"id": doc_id, "file": filename, "title": title, "publisher": publisher})
             try:
                 self._write_entries(entries)
@@ -157,7 +144,7 @@ class Library:
                 if before is None:
                     manifest.unlink(missing_ok=True)
                 else:
-                    _atomic_write(manifest, before)
+                    atomic_write(manifest, before)
                 raise DocumentError(f"The document could not be added: {exc}") from exc
             return self.service.retriever.index.documents[doc_id]
 
@@ -177,7 +164,7 @@ class Library:
                 self._swap()
             except (CorpusError, OSError) as exc:
                 if before is not None:
-                    _atomic_write(manifest, before)
+                    atomic_write(manifest, before)
                 raise DocumentError(f"The document could not be removed: {exc}") from exc
             # Keep the file beside the corpus, retired rather than lost.
             retired = self.folder / ".retired"

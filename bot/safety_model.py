@@ -17,16 +17,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import pickle
 import re
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from bot.safety import Route, acute, crisis_rule, emergency_rule, normalize, personal_rule
 from retrieval.analysis import is_english_word
+from retrieval.files import atomic_write
 
 log = logging.getLogger(__name__)
 MODEL_VERSION = "safety-model-1"
@@ -114,12 +113,8 @@ def load_or_train(cache_dir: Path | None) -> SafetyModel:
     model = SafetyModel.train(examples)
     try:
         data = pickle.dumps(model._pipeline)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        for target, content in ((path, data), (digest, hashlib.sha256(data).hexdigest().encode())):
-            fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=target.name, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(content)
-            os.replace(tmp, target)
+        atomic_write(path, data)
+        atomic_write(digest, hashlib.sha256(data).hexdigest().encode())
     except OSError as exc:
         log.warning("could not cache the safety model: %s", exc)
     return model

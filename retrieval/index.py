@@ -16,8 +16,6 @@ import hashlib
 import json
 import logging
 import math
-import os
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -32,6 +30,7 @@ from retrieval.analysis import Analyzer, Concept, Vocabulary
 from retrieval.chunking import ChunkingSettings, chunk_document, sentence_tokenizer
 from retrieval.cleaning import RULES_VERSION, clean
 from retrieval.documents import Corpus, CorpusError
+from retrieval.files import atomic_write
 from retrieval.models import Chunk, DocumentInfo, DocumentMeta, Sentence
 
 log = logging.getLogger(__name__)
@@ -257,18 +256,7 @@ def save_index(index: SearchIndex, path: Path) -> None:
         "length": len(body),
         "sha256": hashlib.sha256(body).hexdigest(),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(json.dumps(header).encode() + b"\n")
-            fh.write(body)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, json.dumps(header).encode() + b"\n" + body)
 
 
 class IndexFileError(Exception):
