@@ -22,6 +22,7 @@ from retrieval.search import NAME_FREQUENCY, Hit, Retriever, is_known
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
+COMMANDS = frozenset({"/reset", "/help", "/sources"})
 HELP_TEXT = (
     "I answer questions about ALS treatment from a small set of documents, and I cite where "
     'every sentence comes from. Ask in your own words, for example "how is Radicava given?" '
@@ -107,6 +108,13 @@ class AnswerService:
         text = " ".join(message.split())
         if not text:
             return Answer(kind=Kind.ERROR, text="Please type a question.")
+        if text.split()[0].lower() in COMMANDS:
+            return self.command(text, conversation_id)
+        # Safety before anything that could refuse the message (too long, unknown command).
+        assessment = self.safety.assess(text)
+        route = assessment.route
+        if route in (safety.Route.CRISIS, safety.Route.EMERGENCY):
+            return self._safety_reply(text[:MAX_QUESTION_CHARS], assessment)
         if len(text) > MAX_QUESTION_CHARS:
             return Answer(
                 kind=Kind.ERROR,
@@ -116,15 +124,14 @@ class AnswerService:
         if text.startswith("/"):
             return self.command(text, conversation_id)
 
-        assessment = self.safety.assess(text)
-        route = assessment.route
-        if route in (safety.Route.CRISIS, safety.Route.EMERGENCY):
-            return self._safety_reply(text, assessment)
-
         conversation = self.conversations.get(conversation_id)
         now = self.conversations.clock()
+        retriever = self.retriever
         resolution = resolve(
-            text, conversation.recent(now), self.retriever.analyzer, self._names_something
+            text,
+            conversation.recent(now),
+            retriever.analyzer,
+            lambda word: self._names_something(retriever, word),
         )
         personal = route is safety.Route.PERSONAL_MEDICINE
         if not (resolution.topic or resolution.aspects or resolution.followup):
@@ -136,9 +143,7 @@ class AnswerService:
             query += " dosage"  # "how much should I take" asks for the documented dose
 
         answer = self.answer_query(query, personal, text)
-        conversation.add(
-            Turn(text, query, resolution.topic, resolution.aspects, now, answer.kind.value)
-        )
+        conversation.add(Turn(text, query, resolution.topic, resolution.aspects, now))
         conversation.last_answer = answer
         return answer
 
@@ -177,10 +182,13 @@ class AnswerService:
 
         ``message`` is what the person typed, when ``query`` adds to it (a follow-up).
         """
-        analyzed = self.retriever.analyze(query)
-        hits = self.retriever.hits(analyzed, self.settings.passages)
+        # One retriever for the whole answer: a moderator's reindex swaps self.retriever from
+        # another thread, and hits from one index must never meet another's terms.
+        retriever = self.retriever
+        analyzed = retriever.analyze(query)
+        hits = retriever.hits(analyzed, self.settings.passages)
         judged = replace(analyzed, concepts=self._judged(analyzed.concepts, message or query))
-        index = self.retriever.index
+        index = retriever.index
         settings = self.settings.compose
         if max_chars is not None:
             settings = replace(settings, max_chars=max_chars, max_sentences=2)
@@ -207,13 +215,14 @@ class AnswerService:
         ]
         return self._answer(composition, hits, personal, query, missing)
 
-    def _names_something(self, word: str) -> bool:
+    @staticmethod
+    def _names_something(retriever: Retriever, word: str) -> bool:
         """A word that names a thing the documents discuss: a glossary term ("riluzole",
         "feeding tube") or an indexed word found in few passages."""
-        analyzer = self.retriever.analyzer
+        analyzer = retriever.analyzer
         if word in analyzer.glossary.terms:
             return True
-        index = self.retriever.index
+        index = retriever.index
         return word in index.vocabulary and index.weight(analyzer.stem(word)) >= SPECIFIC_WEIGHT
 
     def _judged(self, concepts: tuple[Concept, ...], message: str) -> tuple[Concept, ...]:
@@ -273,7 +282,8 @@ class AnswerService:
                 "what you asked."
             )
         for a, b in composition.conflicts:
-            notes.append(self._conflict_note(numbers[a.key], a, numbers[b.key], b))
+            if a.key in numbers and b.key in numbers:
+                notes.append(self._conflict_note(numbers[a.key], a, numbers[b.key], b))
         return Answer(
             kind=Kind.ANSWER,
             text="\n".join(sentences),

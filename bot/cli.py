@@ -17,6 +17,7 @@ from pathlib import Path
 from bot import terminal
 from bot.answer import AnswerService
 from bot.config import ConfigError, Settings, load_settings
+from bot.models import DISCLAIMER
 from bot.safety_model import SafetyRouter, load_or_train
 from retrieval.documents import CorpusError
 from retrieval.evaluation import EvalDataError
@@ -81,12 +82,12 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 def _print_passages(passages: list[Passage]) -> None:
     if not passages:
         print("No passage matches those words.")
-        return
     for p in passages:
         where = f" › {p.section}" if p.section and p.section != p.title else ""
         print(f"{p.rank}. [{p.score:.2f}] {p.title}{where}  ({p.chunk_id})")
         print(textwrap.indent(textwrap.fill(p.text, width=96), "   "))
         print()
+    print(DISCLAIMER)
 
 
 def _passages_json(passages: list[Passage]) -> str:
@@ -266,6 +267,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ConfigError, CorpusError, EvalDataError) as exc:
         print(f"alsbot: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:  # an unusable data folder or corpus path, a full disk
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"alsbot: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

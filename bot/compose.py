@@ -9,8 +9,9 @@ When documents give different numbers for the same thing ("Two medications are a
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from retrieval.analysis import AnalyzedQuery
 from retrieval.index import SearchIndex
@@ -154,11 +155,17 @@ def compose(
     best = ranked[0]
     floor = max(best.score * settings.relative_floor, 1e-9)
     statements: list[Statement] = []
-    chars = 0
     by_key = {c.key: c for c in candidates}
+    antecedents: dict[tuple[str, int], tuple[str, int]] = {}  # leaning sentence -> the one before
 
-    def add(candidate: Candidate) -> bool:
-        nonlocal chars
+    def chars() -> int:
+        return sum(len(s.lead.sentence.text) for s in statements)
+
+    def leads() -> set[tuple[str, int]]:
+        return {s.lead.key for s in statements}
+
+    def said_already(candidate: Candidate) -> bool:
+        """Already in the answer, or said there by another document (then it is cited too)."""
         for statement in statements:
             if any(c.key == candidate.key for c in statement.all):
                 return True
@@ -170,36 +177,87 @@ def compose(
                 ):
                     statement.support.append(candidate)
                 return True
-        if len(statements) >= settings.max_sentences:
-            return False
-        if chars + len(candidate.sentence.text) > settings.max_chars and statements:
-            return False
-        statements.append(Statement(candidate))
-        chars += len(candidate.sentence.text)
-        return True
+        return False
+
+    def fits(new: list[Candidate]) -> bool:
+        size = sum(len(c.sentence.text) for c in new)
+        return len(statements) + len(new) <= settings.max_sentences and (
+            not statements or chars() + size <= settings.max_chars
+        )
 
     for candidate in ranked:
         if candidate.score < floor or candidate.coverage < settings.min_coverage:
             break
-        if _LEANS_BACK.match(candidate.sentence.text) and candidate.position > 0:
-            previous = candidate.hit.chunk.sentences[candidate.position - 1]
-            before = by_key.get((candidate.hit.chunk.doc_id, previous.start))
-            if before is not None and not add(before):
-                continue
-        add(candidate)
+        if candidate.sentence.text.endswith(":"):
+            continue  # a lead-in whose list is not part of the sentence
+        if not _LEANS_BACK.match(candidate.sentence.text):
+            if not said_already(candidate) and fits([candidate]):
+                statements.append(Statement(candidate))
+            continue
+        # "It does not cure the disease": only with the sentences it leans on, shown first.
+        chain = [candidate]
+        while _LEANS_BACK.match(chain[0].sentence.text) and len(chain) <= settings.max_sentences:
+            before = _antecedent(index, chain[0], by_key)
+            if before is None:
+                break
+            chain.insert(0, before)
+        if _LEANS_BACK.match(chain[0].sentence.text) or candidate.key in leads():
+            continue
+        new = [c for c in chain if c.key not in leads()]
+        if fits(new):
+            statements.extend(Statement(c) for c in new)
+            for earlier, later in itertools.pairwise(chain):
+                antecedents[later.key] = earlier.key
 
-    conflicts = _conflicts(index, statements, ranked, floor * 0.8)
+    conflicts = [
+        (mine, other)
+        for mine, other in _conflicts(index, statements, ranked, floor * 0.8)
+        if other.coverage >= settings.min_coverage
+    ]
     for _, other in conflicts:
         if not any(other.key == c.key for s in statements for c in s.all):
             statements.append(Statement(other))
-    # Disagreements must be shown: make room for them by dropping the weakest other sentence.
+    # Disagreements must be shown: make room for them by dropping the weakest other sentence,
+    # never the sentence another one leans on.
     keep = {c.key for pair in conflicts for c in pair}
-    while sum(len(s.lead.sentence.text) for s in statements) > settings.max_chars:
-        droppable = [s for s in statements[1:] if s.lead.key not in keep]
+    while chars() > settings.max_chars:
+        needed = {antecedents[k] for k in leads() if k in antecedents}
+        droppable = [
+            s for s in statements[1:] if s.lead.key not in keep and s.lead.key not in needed
+        ]
         if not droppable:
             break
         statements.remove(min(droppable, key=lambda s: s.lead.score))
+    kept = {c.key for s in statements for c in s.all}
+    conflicts = [(a, b) for a, b in conflicts if a.key in kept and b.key in kept]
     return Composition(_ordered(statements), confidence, conflicts)
+
+
+def _antecedent(
+    index: SearchIndex, candidate: Candidate, by_key: dict[tuple[str, int], Candidate]
+) -> Candidate | None:
+    """The sentence just before ``candidate`` in its document, across chunk boundaries."""
+    position = candidate.hit.position
+    chunk = candidate.hit.chunk
+    if candidate.position > 0:
+        n = candidate.position - 1
+    else:
+        position -= 1
+        if position < 0 or index.chunks[position].doc_id != chunk.doc_id:
+            return None
+        chunk = index.chunks[position]
+        earlier = [i for i, s in enumerate(chunk.sentences) if s.start < candidate.sentence.start]
+        if not earlier:
+            return None
+        n = earlier[-1]
+    sentence = chunk.sentences[n]
+    found = by_key.get((chunk.doc_id, sentence.start))
+    if found is not None:
+        return found
+    own = frozenset(index.terms[position].sentences[n])
+    section = frozenset(index.terms[position].section)
+    hit = replace(candidate.hit, chunk=chunk, position=position)
+    return Candidate(candidate.hit_rank, hit, n, sentence, own | section, own, 0.0, 0.0)
 
 
 def _conflicts(

@@ -58,7 +58,6 @@ class Turn:
     topic: tuple[str, ...]
     aspects: tuple[str, ...]
     at: float
-    answer_kind: str = ""
 
 
 @dataclass(frozen=True)

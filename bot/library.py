@@ -13,6 +13,7 @@ import shutil
 import threading
 import tomllib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import tomli_w
@@ -166,12 +167,16 @@ class Library:
                 if before is not None:
                     atomic_write(manifest, before)
                 raise DocumentError(f"The document could not be removed: {exc}") from exc
-            # Keep the file beside the corpus, retired rather than lost.
+            # Keep the file beside the corpus, retired rather than lost (never overwritten).
             retired = self.folder / ".retired"
             retired.mkdir(exist_ok=True)
             source = self.folder / entry["file"]
             if source.is_file():
-                os.replace(source, retired / entry["file"])
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+                target, n = retired / f"{stamp}-{entry['file']}", 2
+                while target.exists():
+                    target, n = retired / f"{stamp}-{n}-{entry['file']}", n + 1
+                os.replace(source, target)
             return info
 
     def reindex(self) -> OpenedIndex:

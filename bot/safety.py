@@ -110,8 +110,9 @@ CRISIS = _rules(
         + r"\b",
         "does not want to live": r"\b(?:do not|does not|no longer|never) (?:want|wish) to "
         r"(?:live|be alive|be here|exist|wake up|go on|keep going|be around)\b",
-        "self-harm": r"\b(?:kill|killing|killed|kil|kiling|hurt|hurting|harm|harming|cut|cutting"
-        r"|shoot|shooting|hang|hanging|poison|poisoning|drown|drowning|starve|starving|off) "
+        "self-harm": r"(?<!get it )(?<!take it )(?<!pull it )(?<!get them )\b(?:kill|killing"
+        r"|killed|kil|kiling|hurt|hurting|harm|harming|cut|cutting|shoot|shooting|hang|hanging"
+        r"|poison|poisoning|drown|drowning|starve|starving|off) "
         + _SELF
         + r"\b|\bself ?-? ?harm\w*|\bcut(?:ting)? (?:my|his|her) wrists?\b",
         "suicide": r"\b(?:suicid\w*|suicde\w*|sucid\w*|suiside\w*|suacid\w*)",
@@ -193,7 +194,7 @@ _GENERAL_QUESTION = re.compile(
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself|i am|i have)\b")
 
-_HELP_NOW = r"(?:(?:please|someone|need|send) help|help (?:me|us|him|her)\b(?! with)|help$)"
+_ASKS_FOR_HELP = r"(?:(?:please|someone|need|send) help|help (?:me|us|him|her)\b(?! with)|help$)"
 EMERGENCY = _rules(
     {
         "cannot breathe": r"\b(?:cannot|can not|unable to|could not|couldnt|struggling to"
@@ -231,7 +232,7 @@ EMERGENCY = _rules(
         r"|not (?:working|helping|clearing)|broke|broken)\b.{0,80}\b(?:struggl\w*|chok\w*|blue"
         r"|grey|gray|sats?|air|breath\w*|gagging|limp|panic\w*|cannot)",
         "choking now": r"\bchok\w*\b.{0,60}(?:\b(?:right now|now|cannot|gagging|blue|purple"
-        r"|not making)\b|" + _HELP_NOW + ")",
+        r"|not making)\b|" + _ASKS_FOR_HELP + ")",
         "trouble breathing now": r"\b(?:trouble|difficulty|hard time) breathing\b.{0,30}"
         r"\b(?:right now|now|getting worse)\b",
     }
@@ -248,7 +249,7 @@ _NOT_NOW = re.compile(
 _NOW = re.compile(
     r"\b(?:right now|now|currently|please|911|000|999|112|ambulance|hurry|emergency|just"
     r"|suddenly|all of a sudden|started|min ago|minutes ago|is not stopping|getting worse)\b"
-    r"|!{2,}|" + _HELP_NOW
+    r"|!{2,}|" + _ASKS_FOR_HELP
 )
 
 # Verbs that change a medicine by themselves ("stop", "double") and verbs that do only with a
@@ -382,4 +383,11 @@ EMERGENCY_REPLY = (
 CARE_TEAM_NOTICE = (
     "Whether to start, stop, skip or change a medicine, or its dose, is a decision for you "
     "and your doctor or care team: please ask them before changing anything."
+)
+
+#: One sentence for help and about texts: where to turn now.
+HELP_NOW = (
+    "If you are in danger now, call your local emergency number (911 in the US). If you are "
+    "thinking about ending your life, in the US call or text 988, the Suicide & Crisis "
+    "Lifeline."
 )

@@ -135,6 +135,12 @@ _ACUTE_WORDS = re.compile(
 )
 
 
+_SOMEONE = re.compile(
+    r"\b(?:i|me|my|we|us|our|he|him|his|she|her|they|them|their|mom|mum|dad|husband|wife"
+    r"|partner|son|daughter)\b"
+)
+
+
 def mostly_english(text: str) -> bool:
     tokens = [w for w in text.split() if w.isalpha()]
     return not tokens or sum(is_english_word(w) for w in tokens) * 2 >= len(tokens)
@@ -147,7 +153,8 @@ class Assessment:
 
 
 class SafetyRouter:
-    """Rules first, then the model: the route a message takes before anything else."""
+    """Rules first (crisis, then emergency), then the model: the route a message takes before
+    anything else."""
 
     def __init__(self, model: SafetyModel | None, thresholds: Thresholds | None = None) -> None:
         self.model = model
@@ -164,12 +171,14 @@ class SafetyRouter:
         text = normalize(message)
         p = self.model.probabilities(message) if self.model else {}
         t = self.thresholds
+        # Rules before the model: a certain emergency ("she won't wake up") must not get the
+        # crisis script because the model leans that way; a certain crisis stays a crisis.
         if crisis_rule(text):
             return Assessment(Route.CRISIS, by_rule=True)
-        if p.get(Route.CRISIS, 0.0) >= t.crisis:
-            return Assessment(Route.CRISIS, by_rule=False)
         if emergency_rule(text):
             return Assessment(Route.EMERGENCY, by_rule=True)
+        if p.get(Route.CRISIS, 0.0) >= t.crisis:
+            return Assessment(Route.CRISIS, by_rule=False)
         if (
             p.get(Route.EMERGENCY, 0.0) >= t.emergency
             and acute(text)
@@ -178,6 +187,8 @@ class SafetyRouter:
             return Assessment(Route.EMERGENCY, by_rule=False)
         if personal_rule(text):
             return Assessment(Route.PERSONAL_MEDICINE, by_rule=True)
-        if p.get(Route.PERSONAL_MEDICINE, 0.0) >= t.personal_medicine:
+        # The model alone calls a question personal only when it is about someone: "what is
+        # riluzole?" is a general question, whatever the model thinks.
+        if p.get(Route.PERSONAL_MEDICINE, 0.0) >= t.personal_medicine and _SOMEONE.search(text):
             return Assessment(Route.PERSONAL_MEDICINE, by_rule=False)
         return Assessment(Route.NONE, by_rule=False)

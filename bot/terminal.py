@@ -128,6 +128,7 @@ def chat_interactive(
         console.print()
         print_answer(console, service.reply(text, "terminal:chat"))
     console.print(GOODBYE)
+    console.print(Text(DISCLAIMER, style="italic dim"))
     return 0
 
 

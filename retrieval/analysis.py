@@ -76,11 +76,15 @@ class Glossary:
 
     phrases: Mapping[tuple[str, ...], tuple[str, ...]]
     source: str = ""
+    # Variants that stand for their canonical term only: "Food and Drug Administration" is
+    # the FDA, and must not make a passage about it match a question about food.
+    replaced: frozenset[tuple[str, ...]] = frozenset()
 
     @classmethod
     def from_toml(cls, text: str) -> Glossary:
         data = tomllib.loads(text)
         phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        replaced: set[tuple[str, ...]] = set()
         for group in data.get("group", []):
             canonical = tuple(words(group["canonical"]))
             for variant in [group["canonical"], *group.get("variants", [])]:
@@ -88,7 +92,9 @@ class Glossary:
                 if key in phrases and phrases[key] != canonical:
                     raise ValueError(f"glossary: {variant!r} is in two groups")
                 phrases[key] = canonical
-        return cls(phrases, text)
+                if group.get("replace", False) and key != canonical:
+                    replaced.add(key)
+        return cls(phrases, text, frozenset(replaced))
 
     @classmethod
     def bundled(cls) -> Glossary:
@@ -128,7 +134,8 @@ class Glossary:
         """The tokens, with the canonical words added after each variant phrase found."""
         out: list[str] = []
         for phrase, canonical in self.segments(tokens):
-            out.extend(phrase)
+            if phrase not in self.replaced:
+                out.extend(phrase)
             if canonical is not None and canonical != phrase:
                 out.extend(canonical)
         return out
@@ -244,7 +251,7 @@ class Analyzer:
         for phrase, canonical in self.glossary.segments(tokens):
             alternatives: list[tuple[str, ...]] = []
             for option in (phrase, canonical):
-                if option is None:
+                if option is None or option in self.glossary.replaced:
                     continue
                 terms = tuple(self.stem(w) for w in option if w not in self.stopwords)
                 if terms and terms not in alternatives:

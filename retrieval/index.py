@@ -154,9 +154,6 @@ class SearchIndex:
         terms = self.terms[position]
         return [frozenset(terms.section + s) for s in terms.sentences]
 
-    def contains(self, position: int, term: str) -> bool:
-        return term in self._term_sets[position]
-
     def _together(self, terms: tuple[str, ...]) -> np.ndarray:
         """1.0 for chunks with one sentence (with its heading) holding all ``terms``, else 0."""
         mask = np.zeros(len(self.chunks))

@@ -76,10 +76,6 @@ class DocumentMeta(BaseModel):
         return value
 
     @property
-    def sort_date(self) -> tuple[int, int, int] | None:
-        return parse_stated_date(self.date) if self.date else None
-
-    @property
     def dated(self) -> str | None:
         """The date for display, with the page's own label: "Last updated April 28, 2025"."""
         if not self.date:

@@ -1,7 +1,7 @@
 """Search: a question in, ranked passages out. Knows nothing of terminals or Discord.
 
-BM25 (rank-bm25) ranks every chunk holding a query term. Each hit also carries how much of the
-question it covers (:func:`coverage`), which the no-answer decision uses. Re-ranking by
+BM25 (rank-bm25) ranks every chunk holding a query term. :func:`coverage` (how much of the
+question a passage or sentence holds) serves the no-answer decision and the answer. Re-ranking by
 sentence-level coverage was measured (``alsbot eval``) and did not help, so ranking is BM25's
 alone.
 """
@@ -25,7 +25,6 @@ class Hit:
     chunk: Chunk
     document: DocumentInfo
     score: float  # BM25
-    coverage: float  # share of the question the passage covers (see coverage())
     position: int  # the chunk's position in the index
 
     def passage(self, rank: int) -> Passage:
@@ -119,14 +118,12 @@ class Retriever:
         analyzed = self.analyze(query) if isinstance(query, str) else query
         hits = []
         for position, score in self.index.top(analyzed.concepts, k):
-            cov = coverage(self.index, analyzed.concepts, self.index.term_set(position))
             chunk = self.index.chunks[position]
             hits.append(
                 Hit(
                     chunk=chunk,
                     document=self.index.documents[chunk.doc_id],
                     score=score,
-                    coverage=cov,
                     position=position,
                 )
             )

@@ -12,6 +12,7 @@ from bot.answer import MAX_QUESTION_CHARS
 from bot.discord_app import policy, render
 from bot.discord_app.client import NO_PINGS, respond
 from bot.models import Kind
+from bot.safety import HELP_NOW
 
 if TYPE_CHECKING:
     from bot.discord_app.client import AlsBot
@@ -38,14 +39,16 @@ class AskCog(commands.Cog):
         question: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
     ) -> None:
         channel = interaction.channel
-        if channel is not None and interaction.guild is not None and not self.bot.listens(channel):
+        alarm = self.bot.alarming(question)  # safety first: never refused, never delayed
+        guild_channel = channel is not None and interaction.guild is not None
+        if not alarm and guild_channel and not self.bot.listens(channel):  # type: ignore[arg-type]
             await self._refuse(
                 interaction,
                 "I don't answer in this channel: this server's moderators chose other "
                 "channels for me.",
             )
             return
-        wait = self.bot.cooldown.wait(interaction.user.id)
+        wait = 0.0 if alarm else self.bot.cooldown.wait(interaction.user.id)
         if wait:
             await self._refuse(
                 interaction,
@@ -56,13 +59,10 @@ class AskCog(commands.Cog):
         answer = await self.bot.answer(question, _key(interaction))
         pages = render.answer_messages(answer)
         sent = await respond(interaction, pages, view=self.bot.feedback_view(answer))
-        question_id = self.bot.record(interaction.guild, question, answer)
-        if question_id is not None and sent:
-            self.bot.store.record_answer_message(sent[-1].id, question_id, interaction.guild_id)
-        if sent:
-            await self.bot.alert_moderators(
-                interaction.guild, answer.kind, interaction.channel_id or 0, sent[0].jump_url
-            )
+        jump = sent[0].jump_url if sent else ""
+        await self.bot.after_answer(
+            interaction.guild, question, answer, interaction.channel_id or 0, jump, sent
+        )
 
     @app_commands.command(
         name="sources", description="The full passages behind my last answer to you here"
@@ -89,9 +89,7 @@ class AskCog(commands.Cog):
             "follow up without mentioning me), or message me directly. Ask in your own words, "
             'for example "how is Radicava given?", then follow up: "what are its side '
             'effects?".\n\n`/sources` shows the full passages behind my last answer, `/reset` '
-            "forgets our conversation, `/about` lists my documents.\n\n"
-            "If you are in danger or thinking about ending your life, call your local "
-            "emergency number now (in the US, call or text 988)."
+            "forgets our conversation, `/about` lists my documents.\n\n" + HELP_NOW
         )
         await respond(
             interaction, render.notice_messages(Kind.COMMAND, text, formatted=True), ephemeral=True

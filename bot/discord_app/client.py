@@ -29,6 +29,7 @@ from bot.discord_app import policy, render
 from bot.discord_app.views import FeedbackView
 from bot.library import Library
 from bot.models import Answer, Kind
+from bot.safety import Route
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -125,10 +126,15 @@ class AlsBot(commands.Bot):
         return self.settings.thread_replies if chosen is None else chosen
 
     def record(self, guild: discord.Guild | None, question: str, answer: Answer) -> int | None:
-        """Count a question for statistics (text only where the server keeps it)."""
+        """Count a question for statistics. Its text is kept only where the server chose to
+        keep it, and only when unanswered (what moderators need to see); never a crisis."""
         if answer.kind in (Kind.COMMAND, Kind.ERROR):
             return None
-        keep = bool(guild) and self.store.settings(guild.id).store_questions  # type: ignore[union-attr]
+        keep = (
+            guild is not None
+            and answer.kind is Kind.NO_ANSWER
+            and self.store.settings(guild.id).store_questions
+        )
         return self.store.record_question(
             guild.id if guild else None, answer.kind.value, question, keep
         )
@@ -154,7 +160,7 @@ class AlsBot(commands.Bot):
         embeds = render.notice_messages(kind, text, "A member may need help now", formatted=True)[0]
         try:
             await channel.send(embeds=embeds, allowed_mentions=NO_PINGS)
-        except discord.HTTPException:
+        except Exception:
             log.exception("could not send a crisis alert to channel %s", alert_id)
 
     def feedback_view(self, answer: Answer) -> FeedbackView | None:
@@ -200,6 +206,22 @@ class AlsBot(commands.Bot):
                     allowed_mentions=NO_PINGS,
                 )
 
+    def alarming(self, text: str) -> bool:
+        """A crisis or an emergency: answered at once, wherever and however often it is said."""
+        return self.service.safety.assess(text).route in (Route.CRISIS, Route.EMERGENCY)
+
+    async def _notice(
+        self,
+        channel: discord.abc.Messageable,
+        kind: Kind,
+        text: str,
+        reference=None,  # noqa: ANN001
+    ) -> None:
+        kwargs: dict = {"allowed_mentions": NO_PINGS}
+        if reference is not None:
+            kwargs.update(reference=reference, mention_author=False)
+        await channel.send(embeds=render.notice_messages(kind, text)[0], **kwargs)
+
     async def _on_message(self, message: discord.Message) -> None:
         assert self.user is not None
         channel = message.channel
@@ -209,34 +231,34 @@ class AlsBot(commands.Bot):
         in_our_thread = isinstance(channel, discord.Thread) and self.store.is_bot_thread(channel.id)
         if guild is not None and not (mentioned or in_our_thread):
             return
-        if guild is not None and not self.listens(channel):
-            return
         question = policy.strip_bot_mention(message.content, self.user.id)
         if not question:
-            await channel.send(
-                embeds=render.notice_messages(Kind.COMMAND, self.service.command("/help", "").text)[
-                    0
-                ],
-                allowed_mentions=NO_PINGS,
-            )
+            # Only an explicit mention gets help: in our threads, an image or a message we
+            # cannot read (no Message Content intent) gets nothing rather than help again.
+            if mentioned or guild is None:
+                await self._notice(channel, Kind.COMMAND, self.service.command("/help", "").text)
             return
-        wait = self.cooldown.wait(message.author.id)
-        if wait:
-            await channel.send(
-                embeds=render.notice_messages(
+        alarm = self.alarming(question)
+        # Safety first: a crisis or an emergency is answered even in an excluded channel,
+        # during a cooldown, and in place (never in a thread named after the message).
+        if not alarm:
+            if guild is not None and not self.listens(channel):
+                return
+            wait = self.cooldown.wait(message.author.id)
+            if wait:
+                await self._notice(
+                    channel,
                     Kind.ERROR,
                     f"I can answer one question at a time: please ask again in {wait:.0f} seconds.",
-                )[0],
-                reference=message,
-                mention_author=False,
-                allowed_mentions=NO_PINGS,
-            )
-            return
+                    reference=message,
+                )
+                return
 
         target: discord.abc.Messageable = channel
         reference: discord.Message | None = message
         if (
-            guild is not None
+            not alarm
+            and guild is not None
             and mentioned
             and isinstance(channel, discord.TextChannel)
             and self.thread_replies(guild)
@@ -254,10 +276,28 @@ class AlsBot(commands.Bot):
         async with target.typing():
             answer = await self.answer(question, key)
         sent = await self.send_answer(target, answer, reference)
-        question_id = self.record(guild, question, answer)
-        if question_id is not None and sent:
-            self.store.record_answer_message(sent[-1].id, question_id, guild.id if guild else None)
-        await self.alert_moderators(guild, answer.kind, channel.id, message.jump_url)
+        await self.after_answer(guild, question, answer, channel.id, message.jump_url, sent)
+
+    async def after_answer(
+        self,
+        guild: discord.Guild | None,
+        question: str,
+        answer: Answer,
+        channel_id: int,
+        jump_url: str,
+        sent: Sequence[discord.Message],
+    ) -> None:
+        """Alert the moderators first (it matters most), then keep the statistics; a failure
+        in one never stops the other."""
+        await self.alert_moderators(guild, answer.kind, channel_id, jump_url)
+        try:
+            question_id = self.record(guild, question, answer)
+            if question_id is not None and sent:
+                self.store.record_answer_message(
+                    sent[-1].id, question_id, guild.id if guild else None
+                )
+        except Exception:
+            log.exception("could not record a question")
 
     # ------------------------------------------------------------------ errors
 

@@ -27,15 +27,28 @@ MODERATOR_PERMISSIONS = discord.Permissions(manage_guild=True)
 
 
 class ModGroup(app_commands.Group):
-    """The /mod group, with its run-time permission check."""
+    """A /mod group with its run-time permission check.
 
-    def __init__(self, bot: AlsBot) -> None:
-        super().__init__(
-            name="mod",
-            description="Moderator tools for alsbot",
-            guild_only=True,
-            default_permissions=MODERATOR_PERMISSIONS,
-        )
+    discord.py runs only a command's immediate group's check, so every group and subgroup
+    (/mod, /mod documents) is a ModGroup.
+    """
+
+    def __init__(
+        self,
+        bot: AlsBot,
+        name: str = "mod",
+        description: str = "Moderator tools for alsbot",
+        parent: app_commands.Group | None = None,
+    ) -> None:
+        if parent is None:
+            super().__init__(
+                name=name,
+                description=description,
+                guild_only=True,
+                default_permissions=MODERATOR_PERMISSIONS,
+            )
+        else:
+            super().__init__(name=name, description=description, parent=parent)
         self.bot = bot
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
@@ -71,14 +84,12 @@ async def _done(interaction: discord.Interaction, text: str, *, formatted: bool 
 
 class ModerationCog(commands.Cog):
     mod: ModGroup
-    documents: app_commands.Group
+    documents: ModGroup
 
     def __init__(self, bot: AlsBot) -> None:
         self.bot = bot
         self.mod = ModGroup(bot)
-        self.documents = app_commands.Group(
-            name="documents", description="The documents I answer from", parent=self.mod
-        )
+        self.documents = ModGroup(bot, "documents", "The documents I answer from", parent=self.mod)
         self._commands()
 
     async def cog_load(self) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.models import DISCLAIMER, Answer, Kind
+from bot.safety import HELP_NOW
 from retrieval.models import DocumentInfo, Passage
 
 CONTENT_LIMIT = 2000
@@ -187,9 +188,8 @@ def about_messages(documents: list[DocumentInfo]) -> list[list[discord.Embed]]:
         "I answer questions about ALS treatment from a small set of documents chosen by this "
         "server's moderators, quoting them and citing each sentence. I don't know anything "
         "else, I can be wrong about what a question means, and I am not a doctor: for "
-        "decisions about care, talk to your doctor or care team. If you are in danger or "
-        "thinking about ending your life, contact your local emergency number (in the US, "
-        "call or text 988).\n\nThe documents I know:"
+        f"decisions about care, talk to your doctor or care team. {HELP_NOW}\n\n"
+        "The documents I know:"
     )
     fields = []
     for d in documents:

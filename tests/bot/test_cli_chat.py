@@ -99,6 +99,6 @@ def test_interactive_chat_answers_and_exits_cleanly(service: AnswerService, tmp_
     text = out.getvalue()
     assert code == 0
     assert "dizziness" in text or "hepatotoxicity" in text
-    assert text.count("not medical advice") >= 3  # banner + both answers
-    assert text.rstrip().endswith(terminal.GOODBYE)
+    assert text.count("not medical advice") >= 4  # banner, both answers, goodbye
+    assert terminal.GOODBYE in text and text.rstrip().endswith(DISCLAIMER.split()[-1])
     assert "What is riluzole?" in (tmp_path / "history").read_text()

@@ -31,6 +31,7 @@ def test_human_readable_search():
     assert run.returncode == 0
     assert run.stdout.startswith("1. [")
     assert "Speech therapy" in run.stdout
+    assert "not medical advice" in run.stdout
 
 
 def test_index_command_builds_then_loads(tmp_path: Path):
@@ -77,3 +78,16 @@ def test_bad_setting_is_reported(tmp_path: Path):
     run = alsbot("search", "riluzole", env_extra={"ALSBOT_DATA_DIR": str(blocker)})
     assert run.returncode == 0  # the cache is optional: search still works
     assert "index cache disabled" in run.stderr
+
+
+def test_unusable_data_folder_for_discord_is_one_line(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl." + "a" * 38
+    run = alsbot(
+        "discord",
+        cwd=tmp_path,
+        env_extra={"ALSBOT_DATA_DIR": str(blocker / "data"), "DISCORD_TOKEN": token},
+    )
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.startswith("alsbot: error:")

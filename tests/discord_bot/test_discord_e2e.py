@@ -153,10 +153,10 @@ async def test_crisis_gets_help_first_and_alerts_the_moderators(fake: FakeDiscor
     alerts = _mod_log(fake, alsbot)
     message = fake.mention_message("I don't want to live anymore")
     await fake.dispatch("MESSAGE_CREATE", message)
-    thread_id = (
-        await fake.wait_for_request("POST", r"/channels/\d+/messages/\d+/threads")
-    ).response["id"]
-    reply = await fake.wait_for_request("POST", rf"/channels/{thread_id}/messages")
+    general = fake.channels["general"]["id"]
+    reply = await fake.wait_for_request("POST", rf"/channels/{general}/messages")
+    # In place, never in a public thread named after the message.
+    assert not fake.find_requests("POST", r"/channels/\d+/messages/\d+/threads")
     assert "988" in _text(reply)
     _assert_disclaimer_and_no_pings(reply)
     alert = await fake.wait_for_request("POST", rf"/channels/{alerts}/messages")
@@ -333,3 +333,45 @@ async def test_the_discord_client_refuses_to_ping_anyone(alsbot: AlsBot):
     assert mentions is not None
     assert mentions.to_dict() == {"parse": []}
     assert isinstance(alsbot, discord.Client)
+
+
+async def test_document_commands_are_refused_to_ordinary_members(fake: FakeDiscord, alsbot: AlsBot):
+    options = [
+        {"name": "documents", "type": 2, "options": [
+            {"name": "remove", "type": 1, "options": [
+                fake.option("doc_id", "als-treatments-2017"),
+            ]},
+        ]},
+    ]  # fmt: skip
+    interaction = fake.slash_interaction("mod", options, user="bob")
+    await fake.dispatch("INTERACTION_CREATE", interaction)
+    callback = await fake.wait_for_request(
+        "POST", rf"/interactions/{interaction['id']}/.+/callback"
+    )
+    assert callback.json["data"]["flags"] & EPHEMERAL
+    assert "Only this server's moderators" in callback.json["data"]["embeds"][0]["description"]
+    assert "als-treatments-2017" in {d.meta.id for d in alsbot.library.documents()}
+    assert alsbot.store.audit_log(int(fake.guild_id)) == []
+
+
+async def test_crisis_is_answered_in_place_even_in_an_excluded_channel_during_a_cooldown(
+    fake: FakeDiscord, corpus_copy: Path, tmp_path: Path, safety_router
+):
+    bot = make_bot(corpus_copy, tmp_path / "data", safety_router, cooldown_seconds=600)
+    async with fake.run_bot(bot):
+        alerts = _mod_log(fake, bot)
+        general = fake.channels["general"]["id"]
+        bot.store.set_channel_rule(int(fake.guild_id), int(general), "exclude")
+        bot.cooldown.wait(int(fake.users["bob"]["id"]))  # bob just asked something
+        message = fake.mention_message("I want to kill myself")
+        await fake.dispatch("MESSAGE_CREATE", message)
+        reply = await fake.wait_for_request("POST", rf"/channels/{general}/messages")
+        assert "988" in _text(reply)
+        assert not fake.find_requests("POST", r"/channels/\d+/messages/\d+/threads")
+        await fake.wait_for_request("POST", rf"/channels/{alerts}/messages")
+        ask = fake.slash_interaction("ask", [fake.option("question", "he can't breathe!!")])
+        await fake.dispatch("INTERACTION_CREATE", ask)
+        callback = await fake.wait_for_request("POST", rf"/interactions/{ask['id']}/.+/callback")
+        assert callback.json["type"] == CALLBACK_DEFERRED_CHANNEL_MESSAGE
+        emergency = await fake.wait_for_request("POST", FOLLOWUP)
+        assert "emergency number now" in _text(emergency)

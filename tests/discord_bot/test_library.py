@@ -90,7 +90,8 @@ def test_remove_retires_the_document(library: Library):
     info = library.remove("nsd-als-treatment")
     assert info.meta.id == "nsd-als-treatment"
     assert "nsd-als-treatment" not in {d.meta.id for d in library.documents()}
-    assert (library.folder / ".retired" / info.meta.file).is_file()
+    [retired] = (library.folder / ".retired").glob(f"*-{info.meta.file}")
+    assert retired.is_file()
     with pytest.raises(DocumentError, match="no document"):
         library.remove("nsd-als-treatment")
 
@@ -103,3 +104,22 @@ def test_reindex(library: Library):
 def test_read_upload_accepts_markdown_with_bom():
     text = read_upload(Upload("n.md", "\ufeff# Title\n\nBody.\n".encode(), "T", "P"), 1000)
     assert text.startswith("# Title")
+
+
+def test_retiring_the_same_name_twice_keeps_both(library: Library):
+    for version in (b"First version of the clinic notes.", b"Second version of the notes."):
+        info = library.add(Upload("n.txt", b"Clinic Notes\n\n" + version, "Clinic notes", "Us"))
+        library.remove(info.meta.id)
+    kept = sorted(p.read_bytes() for p in (library.folder / ".retired").glob("*clinic-notes*"))
+    assert len(kept) == 2
+
+
+def test_written_files_follow_the_umask_not_0600(library: Library):
+    import os
+    import stat
+
+    info = library.add(Upload("n.txt", b"Clinic Notes\n\nSome text here.", "Clinic notes", "Us"))
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in (library.folder / info.meta.file, library.folder / "manifest.toml"):
+        assert stat.S_IMODE(path.stat().st_mode) in (0o666 & ~mask, 0o644)
