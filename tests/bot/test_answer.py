@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -290,3 +291,26 @@ def test_a_model_only_alarm_gives_guidance_first_then_the_answer(retriever: Retr
     # A rule-certain emergency gets the guidance alone.
     certain = service.reply("he can't breathe")
     assert certain.kind is Kind.EMERGENCY and certain.citations == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["so riluzole cures ALS right?", "what causes ALS?", "how many drugs are FDA approved?"],
+)
+def test_a_leaning_sentence_comes_right_after_the_one_it_leans_on(service, question):
+    from bot.compose import _LEANS_BACK
+
+    answer = service.reply(question)
+    lines = answer.text.splitlines()
+    quotes = {c.n: c for c in answer.citations}
+    for before, line in itertools.pairwise(lines):
+        sentence = re.sub(r"\s*(\[\d+\])+$", "", line)
+        if not _LEANS_BACK.match(sentence) or sentence.endswith(":"):
+            continue  # a list lead-in shown for a disagreement stands alone
+        prev = quotes[int(re.search(r"\[(\d+)\]", before).group(1))]
+        this = quotes[int(re.search(r"\[(\d+)\]", line).group(1))]
+        page = PAGES[this.doc_id]
+        assert prev.doc_id == this.doc_id
+        gap = page.index(this.quote) - (page.index(prev.quote) + len(prev.quote))
+        assert 0 <= gap <= 3, f"{line!r} is shown without the sentence it leans on"
+    assert not _LEANS_BACK.match(lines[0]), "an answer never opens with a leaning sentence"
