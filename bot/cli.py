@@ -46,19 +46,18 @@ def _positive_k(value: str) -> int:
 
 def open_retriever(settings: Settings, corpus: Path | None, force: bool = False) -> Retriever:
     retriever, opened = Retriever.open(
-        corpus or settings.corpus, _cache_dir(settings, "index"), force=force
+        corpus or settings.corpus, _cache_dir(settings.index_dir), force=force
     )
     log.debug("index %s in %.2fs", opened.status, opened.seconds)
     return retriever
 
 
-def _cache_dir(settings: Settings, name: str) -> Path | None:
-    """A folder under the data folder for a cache, or None (no caching) if it can't be made."""
-    folder = settings.data_dir / name
+def _cache_dir(folder: Path) -> Path | None:
+    """A cache folder, or None (no caching) if it can't be made."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        log.warning("%s cache disabled: cannot create %s (%s)", name, folder, exc)
+        log.warning("%s cache disabled: cannot create %s (%s)", folder.name, folder, exc)
         return None
     return folder
 
@@ -68,7 +67,7 @@ def _cache_dir(settings: Settings, name: str) -> Path | None:
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     corpus = args.corpus or settings.corpus
-    retriever, opened = Retriever.open(corpus, _cache_dir(settings, "index"), force=args.force)
+    retriever, opened = Retriever.open(corpus, _cache_dir(settings.index_dir), force=args.force)
     index = retriever.index
     print(f"corpus:    {Path(corpus).resolve()}")
     print(f"documents: {len(index.documents)}")
@@ -144,7 +143,7 @@ def cmd_corpus(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def safety_router(settings: Settings) -> SafetyRouter:
-    return SafetyRouter(load_or_train(_cache_dir(settings, "models")))
+    return SafetyRouter(load_or_train(_cache_dir(settings.models_dir)))
 
 
 def _service(args: argparse.Namespace, settings: Settings) -> AnswerService:

@@ -80,6 +80,14 @@ class Settings(BaseSettings):
         return self.corpus_dir or self.data_dir / "corpus"
 
     @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
     def database(self) -> Path:
         return self.data_dir / "alsbot.sqlite3"
 

@@ -160,10 +160,6 @@ class SafetyRouter:
         self.model = model
         self.thresholds = thresholds or Thresholds()
 
-    @classmethod
-    def rules_only(cls) -> SafetyRouter:
-        return cls(None)
-
     def route(self, message: str) -> Route:
         return self.assess(message).route
 

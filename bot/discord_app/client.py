@@ -106,9 +106,6 @@ class AlsBot(commands.Bot):
         """The service's reply, computed off the event loop."""
         return await asyncio.to_thread(self.service.reply, question, conversation)
 
-    def guild_settings(self, guild: discord.Guild | None):  # noqa: ANN201 - GuildSettings
-        return self.store.settings(guild.id) if guild else None
-
     def listens(self, channel: discord.abc.Messageable) -> bool:
         guild = getattr(channel, "guild", None)
         if guild is None:

@@ -9,7 +9,8 @@ Every change is written to the audit log: who, what, when.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import discord
 from discord import app_commands
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from bot.discord_app.client import AlsBot
 
 MODERATOR_PERMISSIONS = discord.Permissions(manage_guild=True)
+T = TypeVar("T")
 
 
 class ModGroup(app_commands.Group):
@@ -103,6 +105,30 @@ class ModerationCog(commands.Cog):
             interaction.guild_id, interaction.user.id, str(interaction.user), action, detail
         )
 
+    async def _set(
+        self,
+        interaction: discord.Interaction,
+        action: str,
+        detail: str,
+        reply: str,
+        **changes: object,
+    ) -> None:
+        """Change a server setting, write it to the audit log, and confirm."""
+        assert interaction.guild_id is not None
+        self.bot.store.update_settings(interaction.guild_id, **changes)
+        self._audit(interaction, action, detail)
+        await _done(interaction, reply, formatted=True)
+
+    async def _library(
+        self, interaction: discord.Interaction, change: Callable[..., T], *args: object
+    ) -> T | None:
+        """Run a document change off the event loop; a refusal is told to the moderator."""
+        try:
+            return await asyncio.to_thread(change, *args)
+        except DocumentError as exc:
+            await respond(interaction, render.notice_messages(Kind.ERROR, str(exc)), ephemeral=True)
+            return None
+
     def _commands(self) -> None:
         bot = self.bot
         mod = self.mod
@@ -143,12 +169,10 @@ class ModerationCog(commands.Cog):
         async def listen(
             interaction: discord.Interaction, where: Literal["everywhere", "chosen"]
         ) -> None:
-            assert interaction.guild_id is not None
             mode = "all" if where == "everywhere" else "allowlist"
-            bot.store.update_settings(interaction.guild_id, listen_mode=mode)
-            self._audit(interaction, "listen", where)
             note = "" if mode == "all" else " Add channels with `/mod channel action:allow`."
-            await _done(interaction, f"I now answer mentions {where}.{note}", formatted=True)
+            reply = f"I now answer mentions {where}.{note}"
+            await self._set(interaction, "listen", where, reply, listen_mode=mode)
 
         @mod.command(name="channel", description="Allow, exclude or clear a channel")
         async def channel_rule(
@@ -164,52 +188,40 @@ class ModerationCog(commands.Cog):
 
         @mod.command(name="threads", description="Answer mentions in a new thread, or in place")
         async def threads(interaction: discord.Interaction, enabled: bool) -> None:
-            assert interaction.guild_id is not None
-            bot.store.update_settings(interaction.guild_id, thread_replies=int(enabled))
-            self._audit(interaction, "threads", "on" if enabled else "off")
-            await _done(interaction, f"Answers in threads: {'on' if enabled else 'off'}.")
+            state = "on" if enabled else "off"
+            reply = f"Answers in threads: {state}."
+            await self._set(interaction, "threads", state, reply, thread_replies=int(enabled))
 
         @mod.command(name="alerts", description="Where crisis and emergency alerts go")
         @app_commands.describe(channel="A moderators' channel; leave empty to turn alerts off")
         async def alerts(
             interaction: discord.Interaction, channel: discord.TextChannel | None = None
         ) -> None:
-            assert interaction.guild_id is not None
-            bot.store.update_settings(
-                interaction.guild_id, alert_channel_id=channel.id if channel else None
-            )
-            self._audit(
-                interaction, "alerts", f"#{channel.name} ({channel.id})" if channel else "off"
-            )
+            detail = f"#{channel.name} ({channel.id})" if channel else "off"
             text = f"Crisis alerts go to <#{channel.id}>." if channel else "Crisis alerts are off."
-            await _done(interaction, text, formatted=True)
+            channel_id = channel.id if channel else None
+            await self._set(interaction, "alerts", detail, text, alert_channel_id=channel_id)
 
         @mod.command(name="role", description="The role whose members may use /mod")
         @app_commands.describe(role="Leave empty to allow Manage Server only")
         async def role(interaction: discord.Interaction, role: discord.Role | None = None) -> None:
-            assert interaction.guild_id is not None
-            bot.store.update_settings(
-                interaction.guild_id, moderator_role_id=role.id if role else None
-            )
-            self._audit(
-                interaction, "moderator role", f"{role.name} ({role.id})" if role else "none"
-            )
+            detail = f"{role.name} ({role.id})" if role else "none"
             text = f"Moderator role: <@&{role.id}>." if role else "Moderators: Manage Server only."
-            await _done(interaction, text, formatted=True)
+            role_id = role.id if role else None
+            await self._set(interaction, "moderator role", detail, text, moderator_role_id=role_id)
 
         @mod.command(
             name="questions", description="Keep question text, to see what goes unanswered"
         )
         async def questions(interaction: discord.Interaction, keep: bool) -> None:
-            assert interaction.guild_id is not None
-            bot.store.update_settings(interaction.guild_id, store_questions=int(keep))
-            self._audit(interaction, "keep questions", "yes" if keep else "no")
             text = (
-                "I will keep the text of questions (never who asked) for statistics."
+                "I will keep the text of unanswered questions (never who asked), so /mod stats "
+                "can show which documents are missing."
                 if keep
                 else "I will only count questions, not keep their text."
             )
-            await _done(interaction, text)
+            detail = "yes" if keep else "no"
+            await self._set(interaction, "keep questions", detail, text, store_questions=int(keep))
 
         @mod.command(name="stats", description="Questions, unanswered questions and feedback")
         async def stats(
@@ -275,12 +287,8 @@ class ModerationCog(commands.Cog):
             await interaction.response.defer(ephemeral=True, thinking=True)
             data = await file.read()
             upload = Upload(file.filename, data, title, publisher)
-            try:
-                info = await asyncio.to_thread(bot.library.add, upload)
-            except DocumentError as exc:
-                await respond(
-                    interaction, render.notice_messages(Kind.ERROR, str(exc)), ephemeral=True
-                )
+            info = await self._library(interaction, bot.library.add, upload)
+            if info is None:
                 return
             self._audit(interaction, "document add", f"{info.meta.id}: {info.title}")
             await _done(
@@ -294,12 +302,8 @@ class ModerationCog(commands.Cog):
         @app_commands.describe(doc_id="The document's id, from /mod documents list")
         async def remove_document(interaction: discord.Interaction, doc_id: str) -> None:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            try:
-                info = await asyncio.to_thread(bot.library.remove, doc_id)
-            except DocumentError as exc:
-                await respond(
-                    interaction, render.notice_messages(Kind.ERROR, str(exc)), ephemeral=True
-                )
+            info = await self._library(interaction, bot.library.remove, doc_id)
+            if info is None:
                 return
             self._audit(interaction, "document remove", f"{info.meta.id}: {info.title}")
             await _done(interaction, f"Removed `{info.meta.id}`.", formatted=True)
@@ -317,12 +321,8 @@ class ModerationCog(commands.Cog):
         @documents.command(name="reindex", description="Rebuild the search index now")
         async def reindex(interaction: discord.Interaction) -> None:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            try:
-                opened = await asyncio.to_thread(bot.library.reindex)
-            except DocumentError as exc:
-                await respond(
-                    interaction, render.notice_messages(Kind.ERROR, str(exc)), ephemeral=True
-                )
+            opened = await self._library(interaction, bot.library.reindex)
+            if opened is None:
                 return
             self._audit(interaction, "reindex", f"{len(opened.index.chunks)} passages")
             await _done(

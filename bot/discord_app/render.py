@@ -1,10 +1,11 @@
 """Answers as Discord embeds, within Discord's limits by construction. Pure: no network.
 
 Limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits):
-2,000 characters of content a message; an embed's title 256, description 4,096, a field's
-name 256 and value 1,024, 25 fields, footer 2,048, and 6,000 characters in all; at most 10
-embeds and 6,000 characters of embeds a message. Long content is split across embeds and
-messages, quotes are trimmed, and every embed carries the disclaimer in its footer.
+replies use embeds only, never message content (2,000 characters); an embed's title 256,
+description 4,096, a field's name 256 and value 1,024, 25 fields, footer 2,048, and 6,000
+characters in all; at most 10 embeds and 6,000 characters of embeds a message. Long content
+is split across embeds and messages, quotes are trimmed, and every embed carries the
+disclaimer in its footer.
 
 Text from documents and people is made inert: Discord markdown is escaped and mentions
 ("@everyone", "<@id>") cannot ping (the client also sends ``allowed_mentions`` none).
@@ -21,7 +22,6 @@ from bot.models import DISCLAIMER, Answer, Kind
 from bot.safety import HELP_NOW
 from retrieval.models import DocumentInfo, Passage
 
-CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
 FIELD_NAME_LIMIT = 256

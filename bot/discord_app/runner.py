@@ -36,11 +36,11 @@ def build_bot(settings: Settings, **options: object) -> AlsBot:
     folder = settings.managed_corpus
     if settings.corpus_dir is None:
         seed_corpus(folder)
-    caches = settings.data_dir
-    retriever, _ = Retriever.open(folder, caches / "index")
-    service = AnswerService(retriever, safety_router=SafetyRouter(load_or_train(caches / "models")))
+    retriever, _ = Retriever.open(folder, settings.index_dir)
+    router = SafetyRouter(load_or_train(settings.models_dir))
+    service = AnswerService(retriever, safety_router=router)
     store = Store(settings.database)
-    library = Library(folder, caches / "index", service, settings.max_document_bytes)
+    library = Library(folder, settings.index_dir, service, settings.max_document_bytes)
     return AlsBot(settings, service, store, library, **options)
 
 
