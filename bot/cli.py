@@ -16,6 +16,8 @@ from pathlib import Path
 
 from bot import terminal
 from bot.answer import AnswerService
+from bot.answerability import AnswerabilityModel
+from bot.answerability import load_or_train as answerability_model
 from bot.config import ConfigError, Settings, load_settings
 from bot.models import DISCLAIMER
 from bot.safety_model import SafetyRouter, load_or_train
@@ -146,9 +148,15 @@ def safety_router(settings: Settings) -> SafetyRouter:
     return SafetyRouter(load_or_train(_cache_dir(settings.models_dir)))
 
 
+def answerability(settings: Settings) -> AnswerabilityModel:
+    return answerability_model(_cache_dir(settings.models_dir), _cache_dir(settings.index_dir))
+
+
 def _service(args: argparse.Namespace, settings: Settings) -> AnswerService:
     return AnswerService(
-        open_retriever(settings, args.corpus), safety_router=safety_router(settings)
+        open_retriever(settings, args.corpus),
+        safety_router=safety_router(settings),
+        answerability=answerability(settings),
     )
 
 

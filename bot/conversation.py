@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from retrieval.analysis import Analyzer, words
+from retrieval.focus import CONTEXT_WORDS
 
 ASPECT_WORDS = frozenset(
     """
@@ -35,15 +36,6 @@ ASPECT_WORDS = frozenset(
     """.split()
 )
 # People and feelings: context of a question, never its topic ("my dad", "I'm scared").
-CONTEXT_WORDS = frozenset(
-    """
-    husband wife mom mum mother dad father son daughter brother sister friend friends partner
-    grandma grandpa grandmother grandfather grandad granddad granny nan nana aunt uncle family
-    loved one wondering wonder carer caregiver
-    scared afraid worried terrified confused heard read told said thinking think realistically
-    honestly basically anyway yes yeah please thanks night day today now
-    """.split()
-)
 PRONOUNS = frozenset("it its itself this that these those they them their theirs same one".split())
 _ELLIPSIS = re.compile(
     r"^\s*(?:and|or|also|plus|then|what about|how about|what of|same for|same with|but)\b",

@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from bot.answer import ALSO_ASKED, AnswerService
-from bot.cli import UsageError, open_retriever, safety_router
+from bot.cli import UsageError, answerability, open_retriever, safety_router
 from bot.config import Settings
 from bot.models import DISCLAIMER, Kind
 from bot.safety import CARE_TEAM_NOTICE, Route
@@ -278,7 +278,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     corpus = load_corpus(corpus_dir)
     baseline = PlainBaseline(corpus)
     router = safety_router(settings)
-    service = AnswerService(retriever, safety_router=router)
+    service = AnswerService(retriever, safety_router=router, answerability=answerability(settings))
     files = args.questions or default_question_files()
     report: dict[str, dict] = {}
     for path in files:

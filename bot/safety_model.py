@@ -7,25 +7,22 @@ regression over word and character n-grams) trained on the labelled examples shi
 gives crisis a probability above a deliberately low threshold: a helpline shown to someone
 who did not need it costs little; a missed crisis costs everything.
 
-The fitted model is cached in the data folder (a pickle named by a fingerprint of the
-training data, the settings and the scikit-learn version, with its SHA-256 beside it); a
-missing, stale or damaged cache is simply retrained (about two seconds).
+The fitted model is cached in the data folder (``bot.model_cache``); a missing, stale or
+damaged cache is simply retrained (about two seconds).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import pickle
 import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from bot.model_cache import fingerprint, load_or_fit
 from bot.safety import Route, acute, crisis_rule, emergency_rule, normalize, personal_rule
 from retrieval.analysis import is_english_word
-from retrieval.files import atomic_write
 
 log = logging.getLogger(__name__)
 MODEL_VERSION = "safety-model-1"
@@ -85,39 +82,12 @@ class SafetyModel:
         return {Route(c): float(p) for c, p in zip(classes, proba, strict=True)}
 
 
-def _fingerprint(examples: list[tuple[str, str]]) -> str:
-    import sklearn
-
-    h = hashlib.sha256(f"{MODEL_VERSION}:{sklearn.__version__}".encode())
-    for text, label in examples:
-        h.update(f"{label}\t{text}\n".encode())
-    return h.hexdigest()[:16]
-
-
 def load_or_train(cache_dir: Path | None) -> SafetyModel:
     """The cached model if it matches the bundled training data, else a freshly trained one."""
     examples = training_examples()
-    if cache_dir is None:
-        return SafetyModel.train(examples)
-    path = cache_dir / f"safety-{_fingerprint(examples)}.pickle"
-    digest = path.with_suffix(".sha256")
-    try:
-        data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() == digest.read_text().strip():
-            return SafetyModel(pickle.loads(data))  # our own file, checked above
-        log.warning("retraining the safety model: the cached copy is damaged")
-    except FileNotFoundError:
-        pass
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as exc:
-        log.warning("retraining the safety model: %s", exc)
-    model = SafetyModel.train(examples)
-    try:
-        data = pickle.dumps(model._pipeline)
-        atomic_write(path, data)
-        atomic_write(digest, hashlib.sha256(data).hexdigest().encode())
-    except OSError as exc:
-        log.warning("could not cache the safety model: %s", exc)
-    return model
+    key = fingerprint(MODEL_VERSION, *(f"{label}\t{text}" for text, label in examples))
+    pipeline = load_or_fit(cache_dir, "safety", key, lambda: SafetyModel.train(examples)._pipeline)
+    return SafetyModel(pipeline)
 
 
 # A model-only emergency must mention something of the body or of an acute event: the model

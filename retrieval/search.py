@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from retrieval.analysis import AnalyzedQuery, Analyzer, Concept, analyze_query
 from retrieval.chunking import ChunkingSettings
 from retrieval.documents import load_corpus
+from retrieval.focus import FocusSettings, focus
 from retrieval.index import Bm25Settings, OpenedIndex, SearchIndex, open_index
 from retrieval.models import Chunk, DocumentInfo, Passage
 
@@ -91,9 +92,15 @@ def coverage(
 class Retriever:
     """Ranked passages for a question, over one :class:`SearchIndex`."""
 
-    def __init__(self, index: SearchIndex, analyzer: Analyzer | None = None) -> None:
+    def __init__(
+        self,
+        index: SearchIndex,
+        analyzer: Analyzer | None = None,
+        focus: FocusSettings | None = None,
+    ) -> None:
         self.index = index
         self.analyzer = analyzer or Analyzer()
+        self.focus = focus or FocusSettings()
 
     @classmethod
     def open(
@@ -111,8 +118,12 @@ class Retriever:
         opened = open_index(corpus, cache_dir, analyzer, chunking, bm25, force=force)
         return cls(opened.index, analyzer), opened
 
-    def analyze(self, query: str) -> AnalyzedQuery:
-        return analyze_query(query, self.analyzer, self.index.vocabulary)
+    def analyze(self, query: str, message: str | None = None) -> AnalyzedQuery:
+        """The query's concepts, weighted by where ``message`` (what the person typed, when
+        the query adds to it) says them: the sentence that asks counts most."""
+        analyzed = analyze_query(query, self.analyzer, self.index.vocabulary)
+        concepts = focus(analyzed.concepts, message or query, self.focus)
+        return replace(analyzed, concepts=concepts)
 
     def hits(self, query: str | AnalyzedQuery, k: int = 5) -> list[Hit]:
         analyzed = self.analyze(query) if isinstance(query, str) else query

@@ -15,6 +15,7 @@ import sys
 import discord
 
 from bot.answer import AnswerService
+from bot.answerability import load_or_train as answerability_model
 from bot.config import ConfigError, Settings, check_token
 from bot.discord_app.client import AlsBot
 from bot.library import Library, seed_corpus
@@ -38,7 +39,8 @@ def build_bot(settings: Settings, **options: object) -> AlsBot:
         seed_corpus(folder)
     retriever, _ = Retriever.open(folder, settings.index_dir)
     router = SafetyRouter(load_or_train(settings.models_dir))
-    service = AnswerService(retriever, safety_router=router)
+    judge = answerability_model(settings.models_dir, settings.index_dir)
+    service = AnswerService(retriever, safety_router=router, answerability=judge)
     store = Store(settings.database)
     library = Library(folder, settings.index_dir, service, settings.max_document_bytes)
     return AlsBot(settings, service, store, library, **options)

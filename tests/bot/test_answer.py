@@ -314,3 +314,21 @@ def test_a_leaning_sentence_comes_right_after_the_one_it_leans_on(service, quest
         gap = page.index(this.quote) - (page.index(prev.quote) + len(prev.quote))
         assert 0 <= gap <= 3, f"{line!r} is shown without the sentence it leans on"
     assert not _LEANS_BACK.match(lines[0]), "an answer never opens with a leaning sentence"
+
+
+class _Doubtful:
+    """A judge that never believes the sentences answer the question."""
+
+    def probability(self, row: dict[str, float]) -> float:
+        assert "answer" in row and "asks:what" in row  # it is shown the real evidence
+        return 0.0
+
+
+def test_the_answerability_judge_has_the_last_word(retriever, safety_router):
+    question = "what is a tracheostomy?"
+    trusting = AnswerService(retriever, safety_router=safety_router)
+    assert trusting.reply(question).kind is Kind.ANSWER
+    doubtful = AnswerService(retriever, safety_router=safety_router, answerability=_Doubtful())
+    answer = doubtful.reply(question)
+    assert answer.kind is Kind.NO_ANSWER and not answer.citations
+    assert answer.answer.endswith(DISCLAIMER)

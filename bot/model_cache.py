@@ -1,0 +1,57 @@
+"""Fitted scikit-learn models cached in the data folder.
+
+A model is stored as a pickle named by a fingerprint of what it was fitted on, with its
+SHA-256 beside it. A missing, stale or damaged file is simply refitted (a few seconds). The
+pickle is our own file, written atomically and checked against its digest before loading;
+the data folder must still be private to the user running the bot, as pickles run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from retrieval.files import atomic_write
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def fingerprint(*parts: str) -> str:
+    """A short digest of everything a fitted model depends on (scikit-learn's version too)."""
+    import sklearn
+
+    h = hashlib.sha256(sklearn.__version__.encode())
+    for part in parts:
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def load_or_fit(cache_dir: Path | None, name: str, key: str, fit: Callable[[], T]) -> T:
+    """The model cached as ``name-key`` in ``cache_dir``, else ``fit()`` (and cache it)."""
+    if cache_dir is None:
+        return fit()
+    path = cache_dir / f"{name}-{key}.pickle"
+    digest = path.with_suffix(".sha256")
+    try:
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() == digest.read_text().strip():
+            return pickle.loads(data)  # our own file, checked above
+        log.warning("refitting the %s model: the cached copy is damaged", name)
+    except FileNotFoundError:
+        pass
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as exc:
+        log.warning("refitting the %s model: %s", name, exc)
+    model = fit()
+    try:
+        data = pickle.dumps(model)
+        atomic_write(path, data)
+        atomic_write(digest, hashlib.sha256(data).hexdigest().encode())
+    except OSError as exc:
+        log.warning("could not cache the %s model: %s", name, exc)
+    return model

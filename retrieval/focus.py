@@ -1,0 +1,82 @@
+"""Which words of a message carry the question.
+
+People ask the way they talk: "The neurologist mentioned a tracheostomy today and I just
+nodded. What is it?", "my brother is only 38. isn't ALS something that happens to old
+people??". The words of the sentence that asks count fully; the story around it, the people
+in it ("my dad") and bare numbers (an age, a count of pills) count less, for ranking passages
+and for judging whether the documents answer at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from retrieval.analysis import Concept, words
+
+#: Words about the people asking and how they feel: no document is expected to contain them.
+CONTEXT_WORDS = frozenset(
+    """
+    husband wife mom mum mother dad father son daughter brother sister friend friends partner
+    grandma grandpa grandmother grandfather grandad granddad granny nan nana aunt uncle family
+    loved one wondering wonder carer caregiver
+    scared afraid worried terrified confused heard read told said thinking think realistically
+    honestly basically anyway yes yeah please thanks night day today now
+    """.split()
+)
+
+_SENTENCES = re.compile(r"(?<=[.?!])\s+|\n+")
+_ASKING = re.compile(
+    r"^\s*(?:what|how|why|when|where|which|who|whats|is|are|can|could|should|does|do|did|will"
+    r"|would|has|have|any|anything|tell me)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FocusSettings:
+    """How much words outside the question count (chosen with ``alsbot eval``)."""
+
+    story: float = 0.3  # words only in the sentences that don't ask, in a longer message
+    number: float = 0.3  # a bare number ("38", "8 different meds")
+    context: float = 0.0  # people and feelings ("my dad", "scared")
+
+
+def question_words(message: str) -> set[str] | None:
+    """Words of the sentences that ask, when a message also has sentences that don't."""
+    parts = [p for p in _SENTENCES.split(message) if p.strip()]
+    asking = [p for p in parts if p.rstrip().endswith("?") or _ASKING.match(p)]
+    if not asking or len(asking) == len(parts):
+        return None
+    return {w for p in asking for w in words(p)}
+
+
+def focus(
+    concepts: Sequence[Concept], message: str, settings: FocusSettings | None = None
+) -> tuple[Concept, ...]:
+    """``concepts`` reweighted by where and how ``message`` says them.
+
+    Concepts the message does not say (words a follow-up carried over from earlier turns)
+    keep their weight. When every concept is context, none is discounted for it: "my dad"
+    alone is still what was asked.
+    """
+    settings = settings or FocusSettings()
+    asked = question_words(message)
+    said = set(words(message))
+    only_context = all(set(c.words) <= CONTEXT_WORDS for c in concepts)
+    out = []
+    for concept in concepts:
+        factor = 1.0
+        mine = set(concept.words)
+        if mine <= CONTEXT_WORDS and not only_context:
+            factor = settings.context
+        elif concept.words and all(w.isdigit() for w in concept.words):
+            factor = settings.number
+        if asked is not None and mine & said and not mine & asked:
+            factor *= settings.story
+        if factor != 1.0:
+            concept = replace(concept, weight=concept.weight * factor)
+        if concept.weight > 0:
+            out.append(concept)
+    return tuple(out)

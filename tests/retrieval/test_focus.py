@@ -1,0 +1,58 @@
+"""The words of a message that carry its question count most, for ranking and judging."""
+
+from __future__ import annotations
+
+from retrieval.focus import FocusSettings, focus, question_words
+from retrieval.search import Retriever
+
+
+def weights(retriever: Retriever, message: str, query: str | None = None) -> dict[str, float]:
+    analyzed = retriever.analyze(query or message, message)
+    return {" ".join(c.words): c.weight for c in analyzed.concepts}
+
+
+def test_question_words_are_those_of_the_asking_sentences():
+    message = "The neurologist mentioned it today and I just nodded. What is a tracheostomy?"
+    assert question_words(message) == {"what", "is", "tracheostomy"}
+    # A message that is all question (or all story) has no separate question.
+    assert question_words("what is a tracheostomy?") is None
+    assert question_words("he keeps falling over at home") is None
+
+
+def test_story_words_count_less_than_the_question(retriever):
+    w = weights(retriever, "The neurologist mentioned it today. What is a tracheostomy?")
+    assert w["tracheostomy"] == 1.0
+    assert w["neurologist"] < 0.5 * w["tracheostomy"]
+
+
+def test_people_and_bare_numbers_count_little(retriever):
+    w = weights(retriever, "my dad is 82, can he still have a feeding tube")
+    assert "dad" not in w  # people are context, never evidence
+    assert w["82"] < 0.5
+    assert w["feeding tube"] == 1.0
+    # ... unless they are all that was said.
+    assert weights(retriever, "my dad") == {"dad": 0.5}
+
+
+def test_words_a_follow_up_carried_over_keep_their_weight(retriever):
+    # "riluzole" is not in the message: it came from the conversation.
+    w = weights(retriever, "what are its side effects?", "what are its side effects? riluzole")
+    assert w["riluzole"] == 1.0
+
+
+def test_focus_moves_the_asked_about_passage_up(retriever):
+    message = "Mum keeps asking the neurologist about her speech. What is a tracheostomy?"
+    flat = Retriever(retriever.index, retriever.analyzer, FocusSettings(story=1.0))
+
+    def rank(r: Retriever) -> int:
+        texts = [h.chunk.text.lower() for h in r.hits(message, 10)]
+        return next(i for i, t in enumerate(texts) if "windpipe" in t)
+
+    assert rank(retriever) <= rank(flat)
+    assert rank(retriever) == 0
+
+
+def test_focus_never_drops_every_concept(retriever):
+    analyzed = retriever.analyzer
+    concepts = analyzed.concepts(["scared"])
+    assert focus(concepts, "scared") == tuple(concepts)
