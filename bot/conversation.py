@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from retrieval.analysis import Analyzer, words
-from retrieval.focus import CONTEXT_WORDS
+from retrieval.focus import CONTEXT_WORDS, PRONOUNS
 
 ASPECT_WORDS = frozenset(
     """
@@ -36,7 +36,6 @@ ASPECT_WORDS = frozenset(
     """.split()
 )
 # People and feelings: context of a question, never its topic ("my dad", "I'm scared").
-PRONOUNS = frozenset("it its itself this that these those they them their theirs same one".split())
 _ELLIPSIS = re.compile(
     r"^\s*(?:and|or|also|plus|then|what about|how about|what of|same for|same with|but)\b",
     re.IGNORECASE,

@@ -26,6 +26,10 @@ CONTEXT_WORDS = frozenset(
     """.split()
 )
 
+#: Words that point back at something said before: in "thinking of stopping riluzole. how long
+#: are you meant to stay on it?" the question is about riluzole, named outside it.
+PRONOUNS = frozenset("it its itself this that these those they them their theirs same one".split())
+
 _SENTENCES = re.compile(r"(?<=[.?!])\s+|\n+")
 _ASKING = re.compile(
     r"^\s*(?:what|how|why|when|where|which|who|whats|is|are|can|could|should|does|do|did|will"
@@ -53,16 +57,22 @@ def question_words(message: str) -> set[str] | None:
 
 
 def focus(
-    concepts: Sequence[Concept], message: str, settings: FocusSettings | None = None
+    concepts: Sequence[Concept],
+    message: str,
+    settings: FocusSettings | None = None,
+    names: frozenset[str] = frozenset(),
 ) -> tuple[Concept, ...]:
     """``concepts`` reweighted by where and how ``message`` says them.
 
     Concepts the message does not say (words a follow-up carried over from earlier turns)
     keep their weight. When every concept is context, none is discounted for it: "my dad"
-    alone is still what was asked.
+    alone is still what was asked. When the question points back ("stay on it?"), the story's
+    ``names`` (glossary words: medicines, therapies, devices) are what it points at, and keep
+    their weight.
     """
     settings = settings or FocusSettings()
     asked = question_words(message)
+    refers_back = asked is not None and bool(asked & PRONOUNS)
     said = set(words(message))
     only_context = all(set(c.words) <= CONTEXT_WORDS for c in concepts)
     out = []
@@ -73,7 +83,8 @@ def focus(
             factor = settings.context
         elif concept.words and all(w.isdigit() for w in concept.words):
             factor = settings.number
-        if asked is not None and mine & said and not mine & asked:
+        story = asked is not None and mine & said and not mine & asked
+        if story and not (refers_back and mine & names):
             factor *= settings.story
         if factor != 1.0:
             concept = replace(concept, weight=concept.weight * factor)

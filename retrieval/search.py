@@ -122,7 +122,9 @@ class Retriever:
         """The query's concepts, weighted by where ``message`` (what the person typed, when
         the query adds to it) says them: the sentence that asks counts most."""
         analyzed = analyze_query(query, self.analyzer, self.index.vocabulary)
-        concepts = focus(analyzed.concepts, message or query, self.focus)
+        concepts = focus(
+            analyzed.concepts, message or query, self.focus, self.analyzer.glossary.terms
+        )
         return replace(analyzed, concepts=concepts)
 
     def hits(self, query: str | AnalyzedQuery, k: int = 5) -> list[Hit]:

@@ -56,3 +56,12 @@ def test_focus_never_drops_every_concept(retriever):
     analyzed = retriever.analyzer
     concepts = analyzed.concepts(["scared"])
     assert focus(concepts, "scared") == tuple(concepts)
+
+
+def test_a_question_that_points_back_keeps_the_name_it_points_at(retriever):
+    message = "thinking of stopping riluzole after two years. how long are you meant to stay on it?"
+    w = weights(retriever, message)
+    assert w["riluzole"] == 1.0  # "it" is riluzole
+    assert w["stopping"] < 0.5  # the rest of the story still counts less
+    unnamed = weights(retriever, "We saw the neurologist about riluzole. What is a tracheostomy?")
+    assert unnamed["riluzole"] < 0.5  # no pointing back: riluzole is just the story
