@@ -153,7 +153,9 @@ class AnswerService:
         if assessment.by_rule or _DOSE_QUESTION.search(text) or _PILLS.search(text):
             return Answer(kind=kind, text=guidance)
         # The guidance comes first; the answer after it stays short.
-        answer = self.answer_query(text, message=text, max_chars=self.SAFETY_ANSWER_CHARS)
+        answer = self.answer_query(
+            text, assessment.personal, message=text, max_chars=self.SAFETY_ANSWER_CHARS
+        )
         if answer.kind is not Kind.ANSWER:
             return Answer(kind=kind, text=guidance)
         return answer.model_copy(

@@ -305,6 +305,12 @@ PERSONAL_MEDICINE = _rules(
         + r"\b|\bhow (?:much|many|often)\b.{0,40}\b(?:should|can|do|does|must) "
         + _WHO
         + r" (?:take|give|use|have)\b|\b(?:more|less) often than prescribed\b",
+        "how do I take it": r"\bhow (?:do|should|can|does|would) "
+        + _WHO
+        + r" (?:take|give|use)(?! care| part| over| time| a break| notes)\b"
+        + r"|\b(?:am|is|are) "
+        + _WHO
+        + r" (?:supposed|meant) to (?:take|get|have|use|be on|stay on)\b",
         "missed a dose": r"\b(?:missed|forgot|forgotten|skipped) (?:a |my |his |her |their |\d+ )?"
         r"(?:dose|doses|pill|pills|infusion|meds|days? of)\b",
         "my dose": r"\b(?:my|his|her|their) (?:dose|dosage|prescription)\b",

@@ -120,6 +120,9 @@ def mostly_english(text: str) -> bool:
 class Assessment:
     route: Route
     by_rule: bool  # a rule matched (certain), rather than only the model (a judgement)
+    # Also a personal medicine question ("should I stop my riluzole?"), whatever the route:
+    # an answer shown after crisis guidance still says the decision is the care team's.
+    personal: bool = False
 
 
 class SafetyRouter:
@@ -137,24 +140,27 @@ class SafetyRouter:
         text = normalize(message)
         p = self.model.probabilities(message) if self.model else {}
         t = self.thresholds
+        personal_by_rule = personal_rule(text)
+        # The model alone calls a question personal only when it is about someone: "what is
+        # riluzole?" is a general question, whatever the model thinks.
+        personal = personal_by_rule or (
+            p.get(Route.PERSONAL_MEDICINE, 0.0) >= t.personal_medicine
+            and _SOMEONE.search(text) is not None
+        )
         # Rules before the model: a certain emergency ("she won't wake up") must not get the
         # crisis script because the model leans that way; a certain crisis stays a crisis.
         if crisis_rule(text):
-            return Assessment(Route.CRISIS, by_rule=True)
+            return Assessment(Route.CRISIS, True, personal)
         if emergency_rule(text):
-            return Assessment(Route.EMERGENCY, by_rule=True)
+            return Assessment(Route.EMERGENCY, True, personal)
         if p.get(Route.CRISIS, 0.0) >= t.crisis:
-            return Assessment(Route.CRISIS, by_rule=False)
+            return Assessment(Route.CRISIS, False, personal)
         if (
             p.get(Route.EMERGENCY, 0.0) >= t.emergency
             and acute(text)
             and (_ACUTE_WORDS.search(text) is not None or not mostly_english(text))
         ):
-            return Assessment(Route.EMERGENCY, by_rule=False)
-        if personal_rule(text):
-            return Assessment(Route.PERSONAL_MEDICINE, by_rule=True)
-        # The model alone calls a question personal only when it is about someone: "what is
-        # riluzole?" is a general question, whatever the model thinks.
-        if p.get(Route.PERSONAL_MEDICINE, 0.0) >= t.personal_medicine and _SOMEONE.search(text):
-            return Assessment(Route.PERSONAL_MEDICINE, by_rule=False)
+            return Assessment(Route.EMERGENCY, False, personal)
+        if personal:
+            return Assessment(Route.PERSONAL_MEDICINE, personal_by_rule, True)
         return Assessment(Route.NONE, by_rule=False)

@@ -293,6 +293,22 @@ def test_a_model_only_alarm_gives_guidance_first_then_the_answer(retriever: Retr
     assert certain.kind is Kind.EMERGENCY and certain.citations == []
 
 
+def test_an_answer_after_guidance_keeps_the_care_team_notice(retriever: Retriever):
+    """A personal medicine question the model also hears alarm in: guidance first, then the
+    documents' answer, still saying the decision is the care team's."""
+    from bot.safety import Route
+    from bot.safety_model import SafetyRouter
+
+    class Worried:
+        def probabilities(self, message: str):
+            return {Route.CRISIS: 0.9, Route.NONE: 0.1}
+
+    service = AnswerService(retriever, safety_router=SafetyRouter(Worried()))
+    answer = service.reply("should I stop taking my riluzole? what are its side effects")
+    assert answer.kind is Kind.CRISIS and answer.citations
+    assert CARE_TEAM_NOTICE in answer.notes
+
+
 @pytest.mark.parametrize(
     "question",
     ["so riluzole cures ALS right?", "what causes ALS?", "how many drugs are FDA approved?"],

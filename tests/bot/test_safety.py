@@ -81,6 +81,8 @@ def test_ordinary_questions_are_not_alarms(safety_router, message: str):
         "is it ok to skip my radicava this month?",
         "can my dad do his radicava once a week instead?",
         "my mom wants to start relyvrio, should she?",
+        "how do I take my relyvrio, just swallow the powder?",
+        "how many days in a row is he supposed to get the edaravone drip",
     ],
 )
 def test_personal_medicine_decisions(safety_router, message: str):
@@ -89,7 +91,13 @@ def test_personal_medicine_decisions(safety_router, message: str):
 
 @pytest.mark.parametrize(
     "message",
-    ["what is riluzole?", "how is radicava given?", "what are the side effects of edaravone?"],
+    [
+        "what is riluzole?",
+        "how is radicava given?",
+        "what are the side effects of edaravone?",
+        "how do I take care of my husband at home?",
+        "how do we get hospice started for my wife",
+    ],
 )
 def test_general_medicine_questions_are_not_personal(safety_router, message: str):
     assert safety_router.route(message) is Route.NONE
