@@ -183,7 +183,7 @@ class AnswerService:
         settings = self.settings.compose
         if max_chars is not None:
             settings = replace(settings, max_chars=max_chars, max_sentences=2)
-        composition = compose(index, judged, hits, settings)
+        composition = compose(index, judged, hits, settings, retriever.analyzer)
         # A name the documents never mention, asked about directly ("what is tofersen?").
         unknown = [
             c

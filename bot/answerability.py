@@ -131,7 +131,8 @@ def question_features(
 ) -> dict[str, float]:
     query = retriever.analyze(text)
     hits = retriever.hits(query, PASSAGES)
-    return features(retriever.index, query, compose(retriever.index, query, hits, settings))
+    composition = compose(retriever.index, query, hits, settings, retriever.analyzer)
+    return features(retriever.index, query, composition)
 
 
 def load_or_train(

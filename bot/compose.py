@@ -13,7 +13,7 @@ import itertools
 import re
 from dataclasses import dataclass, field, replace
 
-from retrieval.analysis import AnalyzedQuery
+from retrieval.analysis import AnalyzedQuery, Analyzer
 from retrieval.index import SearchIndex
 from retrieval.models import Sentence
 from retrieval.search import Hit, coverage
@@ -30,6 +30,7 @@ class ComposeSettings:
     passage_weight: float = 0.5  # how much the passage's BM25 score counts in a sentence's
     idf_power: float = 0.0  # how much rarer words of the question count in choosing sentences
     context: bool = True  # a sentence leaning on the one before is judged with it
+    definition: float = 1.5  # "what is X?": a sentence that defines X ("X is a ...") counts more
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +83,40 @@ _QUANTITY = re.compile(
 )
 
 
+_DEFINITION_QUESTION = re.compile(
+    r"\b(?:what|whats)\s+(?:is|are|was)\b|\bwhat\s+(?:does|do)\s+[\w ]{1,30}\bmean\b"
+    r"|\bexplain\b|\bmeaning of\b",
+    re.IGNORECASE,
+)
+_DEFINES = re.compile(r"\b(?:is|are) (?:a|an|the|one)\b|\brefers to\b|\bmeans\b")
+
+
+def _defined(analyzer: Analyzer, query: AnalyzedQuery, sentence: Sentence) -> bool:
+    """Whether ``sentence`` opens by defining something the question asks about:
+    "Glutamate is an amino acid ...", "Amyotrophic lateral sclerosis (ALS) is a rare ..."."""
+    verb = _DEFINES.search(sentence.text)
+    if verb is None or len(sentence.text[: verb.start()].split()) > 8:
+        return False
+    subject = set(analyzer.analyze(sentence.text[: verb.start()]))
+    return any(
+        concept.weight >= 0.5 and any(set(alt) <= subject for alt in concept.alternatives)
+        for concept in query.concepts
+    )
+
+
 def _candidates(
-    index: SearchIndex, query: AnalyzedQuery, hits: list[Hit], settings: ComposeSettings
+    index: SearchIndex,
+    query: AnalyzedQuery,
+    hits: list[Hit],
+    settings: ComposeSettings,
+    analyzer: Analyzer | None = None,
 ) -> list[Candidate]:
     """Every sentence of the hits, scored by how much of the question it covers (with its
     section as context), discounted for very long sentences and for weaker passages."""
     seen: set[tuple[str, int]] = set()
     out: list[Candidate] = []
     top = max((h.score for h in hits), default=0.0) or 1.0
+    defining = analyzer is not None and bool(_DEFINITION_QUESTION.search(query.text))
     for rank, hit in enumerate(hits):
         passage = 1.0 - settings.passage_weight + settings.passage_weight * hit.score / top
         section = frozenset(index.terms[hit.position].section)
@@ -110,6 +137,8 @@ def _candidates(
             words = len(sentence.text.split())
             length = 1.0 / (1.0 + max(0, words - 40) / 80)  # very long sentences cover by chance
             score = cov * length * passage
+            if defining and analyzer and _defined(analyzer, query, sentence):
+                score *= settings.definition
             out.append(Candidate(rank, hit, n, sentence, terms, frozenset(own), cov, score))
     return out
 
@@ -145,9 +174,12 @@ def compose(
     query: AnalyzedQuery,
     hits: list[Hit],
     settings: ComposeSettings | None = None,
+    analyzer: Analyzer | None = None,
 ) -> Composition:
+    """The answer's statements. With the ``analyzer``, a "what is X?" question prefers the
+    sentences that define X."""
     settings = settings or ComposeSettings()
-    candidates = _candidates(index, query, hits, settings)
+    candidates = _candidates(index, query, hits, settings, analyzer)
     if not candidates:
         return Composition([], 0.0, [])
     confidence = max(coverage(index, query.concepts, index.term_set(h.position)) for h in hits)

@@ -348,3 +348,20 @@ def test_the_answerability_judge_has_the_last_word(retriever, safety_router):
     answer = doubtful.reply(question)
     assert answer.kind is Kind.NO_ANSWER and not answer.citations
     assert answer.answer.endswith(DISCLAIMER)
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [("what is als exactly?", "als"), ("whats glutamate", "glutamate"), ("what is ALS?", "als")],
+)
+def test_a_what_is_question_gets_a_defining_sentence(service, question, subject):
+    from bot.compose import _DEFINES
+
+    answer = service.reply(question)
+    assert answer.kind is Kind.ANSWER
+    defining = [
+        line
+        for line in answer.text.splitlines()
+        if _DEFINES.search(line) and subject in line[: _DEFINES.search(line).start()].lower()
+    ]
+    assert defining, answer.text
