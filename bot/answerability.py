@@ -18,8 +18,10 @@ are labelled against, and cached like the safety model (``bot.model_cache``).
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -135,6 +137,18 @@ def question_features(
     return features(retriever.index, query, composition)
 
 
+def _feature_code() -> list[str]:
+    """The source of every module the features are computed by: a change to any of them
+    (a weight, a rule) refits the model instead of loading one fitted on other features."""
+    import bot.compose
+    import retrieval.analysis
+    import retrieval.focus
+    import retrieval.search
+
+    modules = (sys.modules[__name__], bot.compose, retrieval.analysis, retrieval.focus)
+    return [inspect.getsource(m) for m in (*modules, retrieval.search)]
+
+
 def load_or_train(
     cache_dir: Path | None, index_dir: Path | None = None, bundled: Retriever | None = None
 ) -> AnswerabilityModel:
@@ -147,6 +161,7 @@ def load_or_train(
         MODEL_VERSION,
         str(C),
         bundled.index.fingerprint,
+        *_feature_code(),
         *(f"{label}\t{text}" for text, label in examples),
     )
 
