@@ -12,44 +12,33 @@ words themselves; and what kind of thing it asks for ("how much", "where").
 
 Features are computed against the live index, so a word a moderator's new document covers
 is no longer "left out". The model is fitted on the bundled corpus, the one the questions
-are labelled against, and cached like the safety model (``bot.model_cache``).
+are labelled against, and cached like the safety model (``bot.learning``).
 """
 
 from __future__ import annotations
 
 import functools
-import inspect
 import json
 import logging
 import sys
 from importlib import resources
 from pathlib import Path
 
-from bot.compose import ComposeSettings, Composition, compose
-from bot.model_cache import fingerprint, load_or_fit
+import bot.compose
+import retrieval.analysis
+import retrieval.focus
+import retrieval.search
+from bot.compose import Composition, compose
+from bot.learning import LinearModel, fingerprint, load_or_fit, source_of
 from corpus import BUNDLED_CORPUS
-from retrieval.analysis import COMMON_FREQUENCY, AnalyzedQuery, words
+from retrieval.analysis import COMMON_FREQUENCY, AnalyzedQuery
+from retrieval.focus import asks
 from retrieval.index import SearchIndex
 from retrieval.search import NAME_FREQUENCY, Retriever, coverage, is_known
 
 log = logging.getLogger(__name__)
 MODEL_VERSION = "answerability-1"
 PASSAGES = 5
-
-
-_WH = frozenset("what whats how why when where which who".split())
-_HOW = frozenset("much many long often soon far old".split())
-
-
-def asks(text: str) -> str:
-    """What kind of thing the question asks for: "how much", "where", "which", ..."""
-    tokens = words(text)
-    for n, word in enumerate(tokens):
-        if word in _WH:
-            if word == "how" and n + 1 < len(tokens) and tokens[n + 1] in _HOW:
-                return f"how {tokens[n + 1]}"
-            return "what" if word == "whats" else word
-    return "yes/no"
 
 
 def features(
@@ -90,28 +79,11 @@ def features(
     return out
 
 
-class AnswerabilityModel:
-    def __init__(self, pipeline: object) -> None:
-        self._pipeline = pipeline
+#: The modules (besides this one) whose code computes the features.
+FEATURE_MODULES = (bot.compose, retrieval.analysis, retrieval.focus, retrieval.search)
 
-    @classmethod
-    def fit(cls, rows: list[dict[str, float]], labels: list[bool]) -> AnswerabilityModel:
-        from sklearn.feature_extraction import DictVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-
-        pipeline = make_pipeline(
-            DictVectorizer(), LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
-        )
-        pipeline.fit(rows, labels)
-        return cls(pipeline)
-
-    def probability(self, row: dict[str, float]) -> float:
-        proba = self._pipeline.predict_proba([row])[0]  # type: ignore[attr-defined]
-        classes = list(self._pipeline.classes_)  # type: ignore[attr-defined]
-        return float(proba[classes.index(True)])
-
-
+#: The judge: a yes/no linear model over :func:`features`.
+AnswerabilityModel = LinearModel
 C = 1.0  # regularisation, chosen by cross-validation on the training questions
 
 
@@ -128,48 +100,35 @@ def training_questions() -> list[tuple[str, bool]]:
     return out
 
 
-def question_features(
-    retriever: Retriever, text: str, settings: ComposeSettings | None = None
-) -> dict[str, float]:
+def question_features(retriever: Retriever, text: str) -> dict[str, float]:
     query = retriever.analyze(text)
     hits = retriever.hits(query, PASSAGES)
-    composition = compose(retriever.index, query, hits, settings, retriever.analyzer)
+    composition = compose(retriever.index, query, hits, None, retriever.analyzer)
     return features(retriever.index, query, composition)
-
-
-def _feature_code() -> list[str]:
-    """The source of every module the features are computed by: a change to any of them
-    (a weight, a rule) refits the model instead of loading one fitted on other features."""
-    import bot.compose
-    import retrieval.analysis
-    import retrieval.focus
-    import retrieval.search
-
-    modules = (sys.modules[__name__], bot.compose, retrieval.analysis, retrieval.focus)
-    return [inspect.getsource(m) for m in (*modules, retrieval.search)]
 
 
 def load_or_train(
     cache_dir: Path | None, index_dir: Path | None = None, bundled: Retriever | None = None
 ) -> AnswerabilityModel:
     """The judge fitted on the bundled questions against the bundled corpus's index (opened
-    from ``index_dir`` unless given as ``bundled``)."""
+    from ``index_dir`` unless given as ``bundled``), the one they are labelled against."""
     if bundled is None:
         bundled, _ = Retriever.open(BUNDLED_CORPUS, index_dir)
     examples = training_questions()
+    code = source_of(sys.modules[__name__], *FEATURE_MODULES)
     key = fingerprint(
         MODEL_VERSION,
         str(C),
         bundled.index.fingerprint,
-        *_feature_code(),
+        *code,
         *(f"{label}\t{text}" for text, label in examples),
     )
 
-    def fit() -> object:
+    def fit() -> LinearModel:
         rows = [question_features(bundled, text) for text, _ in examples]
-        return AnswerabilityModel.fit(rows, [label for _, label in examples])._pipeline
+        return LinearModel.fit(rows, [label for _, label in examples], C)
 
-    return AnswerabilityModel(load_or_fit(cache_dir, "answerability", key, fit))
+    return load_or_fit(cache_dir, "answerability", key, fit)
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,7 +7,7 @@ regression over word and character n-grams) trained on the labelled examples shi
 gives crisis a probability above a deliberately low threshold: a helpline shown to someone
 who did not need it costs little; a missed crisis costs everything.
 
-The fitted model is cached in the data folder (``bot.model_cache``); a missing, stale or
+The fitted model is cached in the data folder (``bot.learning``); a missing, stale or
 damaged cache is simply retrained (about two seconds).
 """
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from bot.model_cache import fingerprint, load_or_fit
+from bot.learning import fingerprint, load_or_fit
 from bot.safety import Route, acute, crisis_rule, emergency_rule, normalize, personal_rule
 from retrieval.analysis import is_english_word
 

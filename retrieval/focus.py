@@ -91,3 +91,18 @@ def focus(
         if concept.weight > 0:
             out.append(concept)
     return tuple(out)
+
+
+_WH = frozenset("what whats how why when where which who".split())
+_HOW = frozenset("much many long often soon far old".split())
+
+
+def asks(text: str) -> str:
+    """What kind of thing the question asks for: "how much", "where", "which", ..."""
+    tokens = words(text)
+    for n, word in enumerate(tokens):
+        if word in _WH:
+            if word == "how" and n + 1 < len(tokens) and tokens[n + 1] in _HOW:
+                return f"how {tokens[n + 1]}"
+            return "what" if word == "whats" else word
+    return "yes/no"

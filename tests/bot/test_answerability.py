@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from bot.answerability import (
-    asks,
     bundled_model,
     features,
     load_or_train,
@@ -20,6 +19,7 @@ from bot.answerability import (
 from bot.compose import compose
 from corpus import BUNDLED_CORPUS
 from retrieval.evaluation import normalize
+from retrieval.focus import asks
 from retrieval.search import Retriever
 
 DATA = Path(__file__).parents[1] / "data"

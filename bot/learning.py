@@ -1,4 +1,4 @@
-"""Fitted scikit-learn models cached in the data folder.
+"""Small learned models: linear judges over named features, cached in the data folder.
 
 A model is stored as a pickle named by a fingerprint of what it was fitted on, with its
 SHA-256 beside it. A missing, stale or damaged file is simply refitted (a few seconds). The
@@ -9,10 +9,12 @@ the data folder must still be private to the user running the bot, as pickles ru
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 import pickle
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import TypeVar
 
 from retrieval.files import atomic_write
@@ -55,3 +57,43 @@ def load_or_fit(cache_dir: Path | None, name: str, key: str, fit: Callable[[], T
     except OSError as exc:
         log.warning("could not cache the %s model: %s", name, exc)
     return model
+
+
+class LinearModel:
+    """Logistic regression over named features (dicts), for yes/no judgements."""
+
+    def __init__(self, pipeline: object) -> None:
+        self.pipeline = pipeline
+
+    @classmethod
+    def fit(
+        cls, rows: list[dict[str, float]], labels: list[bool], c: float, balanced: bool = True
+    ) -> LinearModel:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+
+        weights = "balanced" if balanced else None
+        pipeline = make_pipeline(
+            DictVectorizer(), LogisticRegression(C=c, max_iter=3000, class_weight=weights)
+        )
+        pipeline.fit(rows, labels)
+        return cls(pipeline)
+
+    def probabilities(self, rows: list[dict[str, float]]) -> list[float]:
+        """The probability of "yes" for each row."""
+        if not rows:
+            return []
+        proba = self.pipeline.predict_proba(rows)  # type: ignore[attr-defined]
+        yes = list(self.pipeline.classes_).index(True)  # type: ignore[attr-defined]
+        return [float(p[yes]) for p in proba]
+
+    def probability(self, row: dict[str, float]) -> float:
+        return self.probabilities([row])[0]
+
+
+def source_of(*modules: ModuleType) -> list[str]:
+    """The source of the modules a model's features are computed by, for its cache key: a
+    change to any of them (a weight, a rule) refits the model instead of loading one fitted
+    on other features."""
+    return [inspect.getsource(m) for m in modules]
