@@ -42,6 +42,10 @@ _ELLIPSIS = re.compile(
 )
 
 
+_BARE_QUESTION = frozenset("why how when where really sure come".split())
+_SUBJECTS = frozenset("it its they this that these those".split())
+
+
 @dataclass(frozen=True)
 class Turn:
     question: str
@@ -85,20 +89,30 @@ def resolve(
     if last is None:
         return Resolution(question, False, tuple(topic), tuple(aspects))
     said = set(words(question))
+    tokens = words(question)
+    # "can they help with the house too?", "does it hurt?": a pronoun as the subject points
+    # back, whatever else the question names.
+    subject_pronoun = bool(set(tokens[:3]) & _SUBJECTS)
+    named = any(specific(w) for w in topic)
+    # Carry what the last question named ("riluzole"), not its small talk ("breakfast").
+    carried = [t for t in last.topic if t not in said and specific(t)] or [
+        t for t in last.topic if t not in said
+    ]
     if _ELLIPSIS.match(question):
+        if topic and said & PRONOUNS and (subject_pronoun or not named):
+            # "and what's that got to do with ALS?": the last topic, asked about again.
+            return Resolution(" ".join([question, *carried]), True, last.topic, tuple(aspects))
         if topic:
-            carried = [a for a in last.aspects if a not in said]
+            kept = [a for a in last.aspects if a not in said]
             return Resolution(
-                " ".join([question, *carried]), True, tuple(topic), tuple(aspects or last.aspects)
+                " ".join([question, *kept]), True, tuple(topic), tuple(aspects or last.aspects)
             )
         return Resolution(f"{question} {last.query}", True, last.topic, last.aspects)
-    named = any(specific(w) for w in topic)
-    if (said & PRONOUNS and not named) or (not topic and aspects):
-        # Carry what the last question named ("riluzole"), not its small talk ("breakfast").
-        carried = [t for t in last.topic if t not in said and specific(t)] or [
-            t for t in last.topic if t not in said
-        ]
+    if (said & PRONOUNS and (subject_pronoun or not named)) or (not topic and aspects):
         return Resolution(" ".join([question, *carried]), True, last.topic, tuple(aspects))
+    if not topic and said & _BARE_QUESTION:
+        # "why?", "how come?": the last question, asked further.
+        return Resolution(f"{question} {last.query}", True, last.topic, last.aspects)
     return Resolution(question, False, tuple(topic), tuple(aspects))
 
 

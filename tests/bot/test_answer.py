@@ -129,6 +129,28 @@ def test_followup_ellipsis_keeps_the_question_and_changes_the_topic(service: Ans
     assert "speech therap" not in answer.text.lower()
 
 
+def test_followup_with_a_pronoun_subject_points_back_even_when_it_names_something(service):
+    service.reply("What does an occupational therapist do for someone with ALS?", "c4")
+    answer = service.reply("can they help with making the house easier to get around?", "c4")
+    assert "occupational" in answer.query.lower()
+    assert "occupational therapist" in answer.text.lower()
+
+
+def test_followup_ellipsis_with_a_pronoun_asks_about_the_last_topic(service):
+    service.reply("What is oxidative stress?", "c5")
+    answer = service.reply("and what's that got to do with ALS?", "c5")
+    assert "oxidative" in answer.query.lower()
+    assert "motor neurons" in answer.text
+
+
+def test_a_bare_why_asks_the_last_question_further(service):
+    service.reply("Is enteral or parenteral nutrition recommended in ALS?", "c6")
+    answer = service.reply("why?", "c6")
+    assert answer.kind is Kind.ANSWER and "enteral" in answer.query.lower()
+    # ... but thanks is not a question.
+    assert service.reply("thanks", "c6").kind is Kind.NO_ANSWER
+
+
 def test_conversations_are_separate(service: AnswerService):
     service.reply("What is riluzole?", "a")
     answer = service.reply("what are its side effects?", "b")
