@@ -149,6 +149,14 @@ CRISIS = _rules(
         r"|\b(?:looked|looking) up how (?:much|many)\b"
         r"|\b(?:researching|googled|googling|looking up) (?:ways to|lethal|painless|helium"
         r"|overdose|how to die)",
+        # "what happens if you take a lot of X with alcohol. got a full box here": curiosity
+        # about an overdose, with the means at hand.
+        "overdose curiosity": r"(?=.*\b(?:take|taking|took|swallow\w*|mix\w*|down)\b.{0,30}"
+        r"\b(?:a lot|lots|loads|too (?:many|much)|a whole|the whole|all|a full|a bunch)\b)"
+        r"(?=.*\b(?:alcohol|vodka|whisk(?:e)?y|wine|booze|drinking|beer|gin|rum|full (?:box|bottle"
+        r"|pack)|whole (?:box|bottle|pack)|got a (?:bottle|box|pack))\b)"
+        r"(?=.*\bwhat (?:happens|would happen|will happen)\b|.*\bhow (?:it|that) would feel\b"
+        r"|.*\b(?:here|in front of me|next to me)\b)",
         "want it over": r"\bwant (?:it|this|everything|all of this) (?:all )?(?:to )?(?:be )?"
         r"(?:over|to end)\b|\bi want out\b|\bwant it to stop for good\b"
         r"|\b(?:it|this) (?:would|will|could) (?:all )?be over\b",
