@@ -43,6 +43,12 @@ SMALL_TALK_TEXT = (
 SPECIFIC_WEIGHT = 2.0
 ALSO_ASKED = "If you were also asking about ALS care, this is what my documents say:"
 _PILLS = re.compile(r"\b(?:pills?|tablets?|overdose|dose|doses|bottle)\b", re.IGNORECASE)
+# A personal question about taking a medicine: when, how much, with what, whether to stop.
+_TAKING = re.compile(
+    r"\b(?:dose|doses|dosage|mg|how (?:much|many|often|long)|double|missed|forgot|forget|skip"
+    r"|stop|stopping|start|starting|take|taking|took|food|meal|breakfast|dinner|empty stomach)\b",
+    re.IGNORECASE,
+)
 _DOSE_QUESTION = re.compile(r"\bhow (?:much|many|often)\b|\bmg\b|\bdose\b", re.IGNORECASE)
 
 
@@ -133,6 +139,8 @@ class AnswerService:
             query += " dosage"  # "how much should I take" asks for the documented dose
 
         answer = self.answer_query(query, personal, text)
+        if personal and answer.kind is Kind.NO_ANSWER and _TAKING.search(text):
+            answer = self._documented_facts(retriever, text) or answer
         conversation.add(Turn(text, query, resolution.topic, resolution.aspects, now))
         conversation.last_answer = answer
         return answer
@@ -210,6 +218,34 @@ class AnswerService:
             if c.weight >= 0.5 and not is_known(index, c) and all(w.isalpha() for w in c.words)
         ]
         return self._answer(composition, hits, personal, query, missing)
+
+    def _documented_facts(self, retriever: Retriever, text: str) -> Answer | None:
+        """For a personal medicine question the documents don't answer as asked ("I forgot my
+        morning riluzole, should I double up tonight?"): what they do say about the medicine
+        named (its documented dose first), said to be that, with the care-team notice. Not
+        when the question also names something the documents never mention ("CoQ10")."""
+        analyzer, index = retriever.analyzer, retriever.index
+        if any(
+            c.frequency < NAME_FREQUENCY and not is_known(index, c)
+            for c in retriever.analyze(text).concepts
+        ):
+            return None
+        names = [
+            w
+            for w in dict.fromkeys(analyzer.content_words(text))
+            if w in analyzer.glossary.terms and index.weight(analyzer.stem(w)) >= SPECIFIC_WEIGHT
+        ]
+        if not names:
+            return None
+        query = " ".join(names) + " dosage"
+        answer = self.answer_query(query, True, query)
+        if answer.kind is not Kind.ANSWER:
+            return None
+        lead = (
+            "My documents don't answer that exactly, so here is what they say about "
+            f"{', '.join(names)} in general."
+        )
+        return answer.model_copy(update={"notes": [lead, *answer.notes]})
 
     @staticmethod
     def _names_something(retriever: Retriever, word: str) -> bool:

@@ -387,3 +387,13 @@ def test_a_what_is_question_gets_a_defining_sentence(service, question, subject)
         if _DEFINES.search(line) and subject in line[: _DEFINES.search(line).start()].lower()
     ]
     assert defining, answer.text
+
+
+def test_a_personal_dose_question_gets_the_documented_facts_said_to_be_general(service):
+    answer = service.reply("I forgot my morning riluzole, should I double up tonight?")
+    assert answer.kind is Kind.ANSWER
+    assert "50 mg twice daily" in answer.text
+    assert answer.notes[0].startswith("My documents don't answer that exactly")
+    assert "riluzole" in answer.notes[0]
+    assert CARE_TEAM_NOTICE in answer.notes
+    _check_quotes(answer)
