@@ -376,12 +376,30 @@ class AnalyzedQuery:
         return tuple(seen)
 
 
+def _misspelt_stopword(word: str, stopwords: frozenset[str]) -> str | None:
+    """ "actualy", "realy", "defintely": a filler word misspelt, so it is dropped like the
+    word meant rather than taken for a name the documents never mention."""
+    limit = max_edits(word)
+    if limit == 0 or not word.isalpha() or is_english_word(word):
+        return None
+    close = [
+        w
+        for w in stopwords
+        if w[:1] == word[:1]
+        and abs(len(w) - len(word)) <= limit
+        and edit_distance(word, w, transpositions=True) <= limit
+    ]
+    return min(close, key=lambda w: (edit_distance(word, w, transpositions=True), w), default=None)
+
+
 def analyze_query(text: str, analyzer: Analyzer, vocabulary: Vocabulary) -> AnalyzedQuery:
     """Analyse a question the way passages are analysed, repairing unknown words first."""
     repaired: list[str] = []
     repairs: dict[str, str] = {}
     for word in words(text):
-        fixed = None if word in analyzer.stopwords else vocabulary.repair(word)
+        fixed = None
+        if word not in analyzer.stopwords:
+            fixed = vocabulary.repair(word) or _misspelt_stopword(word, analyzer.stopwords)
         if fixed:
             repairs[word] = fixed
         repaired.append(fixed or word)

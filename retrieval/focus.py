@@ -30,6 +30,16 @@ CONTEXT_WORDS = frozenset(
 #: are you meant to stay on it?" the question is about riluzole, named outside it.
 PRONOUNS = frozenset("it its itself this that these those they them their theirs same one".split())
 
+#: The people and places of care, as they appear in a story ("the neuro just put me on
+#: baclofen", "the consultant mentioned staging at clinic"): they count a little, since a
+#: question may be about them ("what does a neurologist do?").
+CARE_WORDS = frozenset(
+    """
+    neuro neurologist neurologists consultant consultants doctor doctors dr gp nurse nurses
+    clinic clinics hospital hospitals appointment appointments specialist specialists
+    """.split()
+)
+
 _SENTENCES = re.compile(r"(?<=[.?!])\s+|\n+")
 _ASKING = re.compile(
     r"^\s*(?:what|how|why|when|where|which|who|whats|is|are|can|could|should|does|do|did|will"
@@ -45,6 +55,7 @@ class FocusSettings:
     story: float = 0.3  # words only in the sentences that don't ask, in a longer message
     number: float = 0.3  # a bare number ("38", "8 different meds")
     context: float = 0.0  # people and feelings ("my dad", "scared")
+    care: float = 0.3  # the people and places of care ("the neuro", "at clinic")
 
 
 def question_words(message: str) -> set[str] | None:
@@ -75,6 +86,7 @@ def focus(
     refers_back = asked is not None and bool(asked & PRONOUNS)
     said = set(words(message))
     only_context = all(set(c.words) <= CONTEXT_WORDS for c in concepts)
+    only_care = all(set(c.words) <= CONTEXT_WORDS | CARE_WORDS for c in concepts)
     out = []
     for concept in concepts:
         factor = 1.0
@@ -83,6 +95,8 @@ def focus(
             factor = settings.context
         elif concept.words and all(w.isdigit() for w in concept.words):
             factor = settings.number
+        elif mine <= CARE_WORDS and not only_care:
+            factor = settings.care
         story = asked is not None and mine & said and not mine & asked
         if story and not (refers_back and mine & names):
             factor *= settings.story
