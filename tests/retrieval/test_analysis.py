@@ -98,3 +98,9 @@ def test_analyzer_fingerprint_changes_with_the_glossary():
         glossary=Glossary.from_toml('[[group]]\ncanonical = "x1"\nvariants = ["y1"]\n')
     )
     assert other.fingerprint() != ANALYZER.fingerprint()
+
+
+def test_a_misspelt_filler_word_is_dropped_not_taken_for_a_name(retriever):
+    analyzed = retriever.analyze("is stretching every day actualy worth it")
+    assert analyzed.repairs.get("actualy") == "actually"
+    assert all("actual" not in " ".join(c.words) for c in analyzed.concepts)

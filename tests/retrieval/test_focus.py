@@ -65,3 +65,13 @@ def test_a_question_that_points_back_keeps_the_name_it_points_at(retriever):
     assert w["stopping"] < 0.5  # the rest of the story still counts less
     unnamed = weights(retriever, "We saw the neurologist about riluzole. What is a tracheostomy?")
     assert unnamed["riluzole"] < 0.5  # no pointing back: riluzole is just the story
+
+
+def test_the_people_and_places_of_care_count_little_in_a_question_about_something_else(
+    retriever,
+):
+    w = weights(retriever, "neuro just put me on baclofen, what's that one for?")
+    assert w["baclofen"] == 1.0
+    assert w["neuro"] < 0.5
+    # ... but a question about them still is one.
+    assert weights(retriever, "what does a neurologist do?")["neurologist"] >= 0.5
