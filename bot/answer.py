@@ -45,8 +45,9 @@ ALSO_ASKED = "If you were also asking about ALS care, this is what my documents 
 _PILLS = re.compile(r"\b(?:pills?|tablets?|overdose|dose|doses|bottle)\b", re.IGNORECASE)
 # A personal question about taking a medicine: when, how much, with what, whether to stop.
 _TAKING = re.compile(
-    r"\b(?:dose|doses|dosage|mg|how (?:much|many|often|long)|double|missed|forgot|forget|skip"
-    r"|stop|stopping|start|starting|take|taking|took|food|meal|breakfast|dinner|empty stomach)\b",
+    r"\b(?:dos(?:e|es|age|ing)|mg|how (?:much|many|often|long)|doubl\w*|miss\w*|forg[eo]t\w*"
+    r"|skip\w*|stop\w*|start\w*|tak(?:e|es|ing)|took|food|meal\w*|breakfast|brekkie|dinner"
+    r"|empty stomach|mix\w*|crush\w*|swallow\w*)\b",
     re.IGNORECASE,
 )
 _DOSE_QUESTION = re.compile(r"\bhow (?:much|many|often)\b|\bmg\b|\bdose\b", re.IGNORECASE)
@@ -222,14 +223,9 @@ class AnswerService:
     def _documented_facts(self, retriever: Retriever, text: str) -> Answer | None:
         """For a personal medicine question the documents don't answer as asked ("I forgot my
         morning riluzole, should I double up tonight?"): what they do say about the medicine
-        named (its documented dose first), said to be that, with the care-team notice. Not
-        when the question also names something the documents never mention ("CoQ10")."""
+        named (its documented dose first), said to be general, naming what they never mention
+        ("coq10"), with the care-team notice."""
         analyzer, index = retriever.analyzer, retriever.index
-        if any(
-            c.frequency < NAME_FREQUENCY and not is_known(index, c)
-            for c in retriever.analyze(text).concepts
-        ):
-            return None
         names = [
             w
             for w in dict.fromkeys(analyzer.content_words(text))
@@ -241,10 +237,17 @@ class AnswerService:
         answer = self.answer_query(query, True, query)
         if answer.kind is not Kind.ANSWER:
             return None
-        lead = (
-            "My documents don't answer that exactly, so here is what they say about "
-            f"{', '.join(names)} in general."
+        unknown = [
+            " ".join(c.words)
+            for c in retriever.analyze(text).concepts
+            if c.frequency < NAME_FREQUENCY and c.weight >= 1.0 and not is_known(index, c)
+        ]
+        said = (
+            f'My documents don\'t mention "{unknown[0]}", so'
+            if unknown
+            else ("My documents don't answer that exactly, so")
         )
+        lead = f"{said} here is what they say about {', '.join(names)} in general."
         return answer.model_copy(update={"notes": [lead, *answer.notes]})
 
     @staticmethod

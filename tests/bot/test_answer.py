@@ -397,3 +397,11 @@ def test_a_personal_dose_question_gets_the_documented_facts_said_to_be_general(s
     assert "riluzole" in answer.notes[0]
     assert CARE_TEAM_NOTICE in answer.notes
     _check_quotes(answer)
+
+
+def test_documented_facts_name_what_the_documents_never_mention(service):
+    answer = service.reply("can I take CoQ10 with my riluzole?")
+    assert answer.kind is Kind.ANSWER  # only as the general facts about riluzole
+    assert answer.notes[0].startswith('My documents don\'t mention "coq10"')
+    assert "riluzole" in answer.notes[0] and CARE_TEAM_NOTICE in answer.notes
+    _check_quotes(answer)
