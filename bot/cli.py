@@ -241,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         action="append",
         metavar="FILE",
-        help="evaluation set(s) (default: tests/data/questions.jsonl and heldout.jsonl)",
+        help="evaluation set(s) (default: every question set in tests/data)",
     )
     p.add_argument(
         "--safety",

@@ -37,7 +37,13 @@ from retrieval.evaluation import (
 from retrieval.index import Bm25Settings, SearchIndex, build_index
 from retrieval.search import Retriever
 
-DEFAULT_SETS = ("questions.jsonl", "questions_dev2.jsonl", "heldout.jsonl")
+DEFAULT_SETS = (
+    "questions.jsonl",
+    "questions_dev2.jsonl",
+    "heldout.jsonl",
+    "heldout_fresh.jsonl",
+    "heldout_final.jsonl",
+)
 SINGLE_TURN = frozenset({"factoid", "dosing"})
 
 
