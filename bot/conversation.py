@@ -92,7 +92,7 @@ def resolve(
     tokens = words(question)
     # "can they help with the house too?", "does it hurt?": a pronoun as the subject points
     # back, whatever else the question names.
-    subject_pronoun = bool(set(tokens[:3]) & _SUBJECTS)
+    subject_pronoun = bool(set(tokens[:5]) & _SUBJECTS)
     named = any(specific(w) for w in topic)
     # Carry what the last question named ("riluzole"), not its small talk ("breakfast").
     carried = [t for t in last.topic if t not in said and specific(t)] or [
