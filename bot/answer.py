@@ -17,7 +17,7 @@ from bot.compose import Candidate, ComposeSettings, Composition, compose
 from bot.conversation import ConversationStore, Turn, resolve
 from bot.models import Answer, Citation, Kind
 from bot.safety_model import Assessment, SafetyRouter, load_or_train
-from retrieval.analysis import Concept
+from retrieval.analysis import Concept, words
 from retrieval.search import NAME_FREQUENCY, Hit, Retriever, is_known
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,8 @@ SMALL_TALK_TEXT = (
 SPECIFIC_WEIGHT = 2.0
 ALSO_ASKED = "If you were also asking about ALS care, this is what my documents say:"
 _PILLS = re.compile(r"\b(?:pills?|tablets?|overdose|dose|doses|bottle)\b", re.IGNORECASE)
+#: A crisis probability above which no dose is offered, whatever the route.
+WORRIED = 0.2
 # A personal question about taking a medicine: when, how much, with what, whether to stop.
 _TAKING = re.compile(
     r"\b(?:dos(?:e|es|age|ing)|mg|how (?:much|many|often|long)|doubl\w*|miss\w*|forg[eo]t\w*"
@@ -140,7 +142,12 @@ class AnswerService:
             query += " dosage"  # "how much should I take" asks for the documented dose
 
         answer = self.answer_query(query, personal, text)
-        if personal and answer.kind is Kind.NO_ANSWER and _TAKING.search(text):
+        if (
+            personal
+            and answer.kind is Kind.NO_ANSWER
+            and _TAKING.search(text)
+            and assessment.worry < WORRIED
+        ):
             answer = self._documented_facts(retriever, text) or answer
         conversation.add(Turn(text, query, resolution.topic, resolution.aspects, now))
         conversation.last_answer = answer
@@ -177,7 +184,12 @@ class AnswerService:
     # ------------------------------------------------------------------ answering
 
     def answer_query(
-        self, query: str, personal: bool = False, message: str = "", max_chars: int | None = None
+        self,
+        query: str,
+        personal: bool = False,
+        message: str = "",
+        max_chars: int | None = None,
+        retriever: Retriever | None = None,
     ) -> Answer:
         """Retrieve, decide whether the documents answer, and compose (no conversation).
 
@@ -185,7 +197,7 @@ class AnswerService:
         """
         # One retriever for the whole answer: a moderator's reindex swaps self.retriever from
         # another thread, and hits from one index must never meet another's terms.
-        retriever = self.retriever
+        retriever = retriever or self.retriever
         judged = retriever.analyze(query, message or query)
         hits = retriever.hits(judged, self.settings.passages)
         index = retriever.index
@@ -223,32 +235,40 @@ class AnswerService:
     def _documented_facts(self, retriever: Retriever, text: str) -> Answer | None:
         """For a personal medicine question the documents don't answer as asked ("I forgot my
         morning riluzole, should I double up tonight?"): what they do say about the medicine
-        named (its documented dose first), said to be general, naming what they never mention
-        ("coq10"), with the care-team notice."""
-        analyzer, index = retriever.analyzer, retriever.index
-        names = [
-            w
-            for w in dict.fromkeys(analyzer.content_words(text))
-            if w in analyzer.glossary.terms and index.weight(analyzer.stem(w)) >= SPECIFIC_WEIGHT
-        ]
-        if not names:
+        named (a glossary medicine; its documented dose first), said first to be general,
+        naming what they never mention ("coq10"), with the care-team notice. Only sentences
+        that name the medicine count: a dose must never seem to be another medicine's."""
+        glossary = retriever.analyzer.glossary
+        named = list(
+            dict.fromkeys(
+                glossary.medicines[phrase]
+                for phrase, _ in glossary.segments(words(text))
+                if phrase in glossary.medicines
+            )
+        )
+        if not named:
             return None
-        query = " ".join(names) + " dosage"
-        answer = self.answer_query(query, True, query)
-        if answer.kind is not Kind.ANSWER:
+        query = " ".join(" ".join(m) for m in named) + " dosage"
+        answer = self.answer_query(query, True, query, retriever=retriever)
+        spellings = {" ".join(p) for p, m in glossary.medicines.items() if m in named}
+        quoted = [" ".join(words(c.quote)) for c in answer.citations]
+        if answer.kind is not Kind.ANSWER or not any(
+            re.search(rf"\b{re.escape(s)}\b", q) for s in spellings for q in quoted
+        ):
             return None
         unknown = [
             " ".join(c.words)
             for c in retriever.analyze(text).concepts
-            if c.frequency < NAME_FREQUENCY and c.weight >= 1.0 and not is_known(index, c)
+            if c.frequency < NAME_FREQUENCY and c.weight >= 1.0 and not is_known(retriever.index, c)
         ]
         said = (
             f'My documents don\'t mention "{unknown[0]}", so'
             if unknown
-            else ("My documents don't answer that exactly, so")
+            else "My documents don't answer that exactly, so"
         )
-        lead = f"{said} here is what they say about {', '.join(names)} in general."
-        return answer.model_copy(update={"notes": [lead, *answer.notes]})
+        listed = ", ".join(" ".join(m) for m in named)
+        lead = f"{said} here is what they say about {listed} in general:"
+        return answer.model_copy(update={"text": f"{lead}\n{answer.text}"})
 
     @staticmethod
     def _names_something(retriever: Retriever, word: str) -> bool:

@@ -27,11 +27,12 @@ from pathlib import Path
 import bot.compose
 import retrieval.analysis
 import retrieval.focus
+import retrieval.index
 import retrieval.search
 from bot.compose import Composition, compose
 from bot.learning import LinearModel, fingerprint, load_or_fit, source_of
 from corpus import BUNDLED_CORPUS
-from retrieval.analysis import COMMON_FREQUENCY, AnalyzedQuery
+from retrieval.analysis import COMMON_FREQUENCY, AnalyzedQuery, english_dictionary_version
 from retrieval.focus import asks
 from retrieval.index import SearchIndex
 from retrieval.search import NAME_FREQUENCY, Retriever, coverage, is_known
@@ -80,7 +81,13 @@ def features(
 
 
 #: The modules (besides this one) whose code computes the features.
-FEATURE_MODULES = (bot.compose, retrieval.analysis, retrieval.focus, retrieval.search)
+FEATURE_MODULES = (
+    bot.compose,
+    retrieval.analysis,
+    retrieval.focus,
+    retrieval.index,
+    retrieval.search,
+)
 
 #: The judge: a yes/no linear model over :func:`features`.
 AnswerabilityModel = LinearModel
@@ -119,16 +126,19 @@ def load_or_train(
     key = fingerprint(
         MODEL_VERSION,
         str(C),
+        english_dictionary_version(),
         bundled.index.fingerprint,
         *code,
         *(f"{label}\t{text}" for text, label in examples),
     )
 
-    def fit() -> LinearModel:
+    def fit() -> object:
         rows = [question_features(bundled, text) for text, _ in examples]
-        return LinearModel.fit(rows, [label for _, label in examples], C)
+        return LinearModel.fit(rows, [label for _, label in examples], C).pipeline
 
-    return load_or_fit(cache_dir, "answerability", key, fit)
+    # Only scikit-learn's pipeline is pickled, so a change to LinearModel cannot meet an old
+    # pickle of it.
+    return LinearModel(load_or_fit(cache_dir, "answerability", key, fit))
 
 
 @functools.lru_cache(maxsize=1)

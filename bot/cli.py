@@ -241,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         action="append",
         metavar="FILE",
-        help="evaluation set(s) (default: every question set in tests/data)",
+        help="evaluation set(s) (default: the development and held-out sets in tests/data)",
     )
     p.add_argument(
         "--safety",

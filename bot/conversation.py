@@ -42,7 +42,19 @@ _ELLIPSIS = re.compile(
 )
 
 
-_BARE_QUESTION = frozenset("why how when where really sure come".split())
+_BARE_QUESTION = re.compile(
+    r"^\W*(?:why|why not|how|how so|how come|really|are you sure|what do you mean)\W*$",
+    re.IGNORECASE,
+)
+# "is it worth trying a feeding tube?", "is it normal to feel tired?": an "it" that points
+# at nothing said before.
+_EXPLETIVE = re.compile(
+    r"^\W*(?:is|was|isn't|wasn't|would|will)\s+it\s+(?:be\s+)?(?:\w+\s+)?(?:to|that|if|worth"
+    r"|normal|ok|okay|possible|safe|true|bad|good|common|likely|better|best|important"
+    r"|necessary|too late|usual)\b|^\W*it'?s\s+(?:\w+\s+)?(?:normal|ok|okay|worth|possible"
+    r"|true|hard|too late|common)\b",
+    re.IGNORECASE,
+)
 _SUBJECTS = frozenset("it its they this that these those".split())
 
 
@@ -92,7 +104,7 @@ def resolve(
     tokens = words(question)
     # "can they help with the house too?", "does it hurt?": a pronoun as the subject points
     # back, whatever else the question names.
-    subject_pronoun = bool(set(tokens[:5]) & _SUBJECTS)
+    subject_pronoun = bool(set(tokens[:5]) & _SUBJECTS) and not _EXPLETIVE.match(question)
     named = any(specific(w) for w in topic)
     # Carry what the last question named ("riluzole"), not its small talk ("breakfast").
     carried = [t for t in last.topic if t not in said and specific(t)] or [
@@ -110,7 +122,7 @@ def resolve(
         return Resolution(f"{question} {last.query}", True, last.topic, last.aspects)
     if (said & PRONOUNS and (subject_pronoun or not named)) or (not topic and aspects):
         return Resolution(" ".join([question, *carried]), True, last.topic, tuple(aspects))
-    if not topic and said & _BARE_QUESTION:
+    if _BARE_QUESTION.match(question):
         # "why?", "how come?": the last question, asked further.
         return Resolution(f"{question} {last.query}", True, last.topic, last.aspects)
     return Resolution(question, False, tuple(topic), tuple(aspects))

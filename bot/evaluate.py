@@ -42,8 +42,7 @@ DEFAULT_SETS = (
     "questions_dev2.jsonl",
     "heldout.jsonl",
     "heldout_fresh.jsonl",
-    "heldout_final.jsonl",
-)
+)  # heldout_final.jsonl only by name (--questions): it must stay unseen while tuning
 SINGLE_TURN = frozenset({"factoid", "dosing"})
 
 

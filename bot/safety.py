@@ -120,7 +120,7 @@ CRISIS = _rules(
         r"|if i was not here)\b|\bbetter without me\b",
         "no reason to live": r"\bno (?:reason|point) (?:to|in|of) (?:live|living|keep going"
         r"|keeping going|go on|going on|stay alive|staying alive|being here|be here|carry on"
-        r"|carrying on|being alive)\b|\bdo not see (?:a |any )?(?:reason|point) (?:to|in) "
+        r"|carrying on|being alive)\b|\bdo not see (?:a |any |the )?(?:reason|point) (?:to|in|of) "
         r"(?:live|living|stay(?:ing)? alive|go(?:ing)? on|keep(?:ing)? going)\b"
         r"|\bwhat is the point (?:of|in) (?:living|going on|carrying on|life|being alive"
         r"|any of it|it all|keep going|keeping going)\b",
@@ -151,12 +151,14 @@ CRISIS = _rules(
         r"|overdose|how to die)",
         # "what happens if you take a lot of X with alcohol. got a full box here": curiosity
         # about an overdose, with the means at hand.
-        "overdose curiosity": r"(?=.*\b(?:take|taking|took|swallow\w*|mix\w*|down)\b.{0,30}"
+        "overdose curiosity": r"^(?=.*\b(?:take|taking|took|swallow\w*|mix\w*|down)\b.{0,30}"
         r"\b(?:a lot|lots|loads|too (?:many|much)|a whole|the whole|all|a full|a bunch)\b)"
         r"(?=.*\b(?:alcohol|vodka|whisk(?:e)?y|wine|booze|drinking|beer|gin|rum|full (?:box|bottle"
         r"|pack)|whole (?:box|bottle|pack)|got a (?:bottle|box|pack))\b)"
         r"(?=.*\bwhat (?:happens|would happen|will happen)\b|.*\bhow (?:it|that) would feel\b"
         r"|.*\b(?:here|in front of me|next to me)\b)",
+        "not waking up": r"\b(?:rather|hope|hoping|wish|want|wants|prefer)\b.{0,20}"
+        r"\b(?:not|never) (?:wake|waking) up\b|\bgo to sleep and (?:not|never) wake\b",
         "want it over": r"\bwant (?:it|this|everything|all of this) (?:all )?(?:to )?(?:be )?"
         r"(?:over|to end)\b|\bi want out\b|\bwant it to stop for good\b"
         r"|\b(?:it|this) (?:would|will|could) (?:all )?be over\b",

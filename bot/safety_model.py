@@ -37,6 +37,7 @@ class Thresholds:
     """
 
     crisis: float = 0.45
+    crisis_clause: float = 0.9  # one clause of a longer message, scored alone
     emergency: float = 0.55
     personal_medicine: float = 0.5
 
@@ -123,6 +124,16 @@ class Assessment:
     # Also a personal medicine question ("should I stop my riluzole?"), whatever the route:
     # an answer shown after crisis guidance still says the decision is the care team's.
     personal: bool = False
+    worry: float = 0.0  # the model's crisis probability, at its highest over the clauses
+
+
+_CLAUSE = re.compile(r"[.!?;,]+|\s+-+\s+|\n+|\s+but\s+", re.IGNORECASE)
+
+
+def clauses(message: str, min_words: int = 4) -> list[str]:
+    """The clauses of a message of more than one, each of at least ``min_words`` words."""
+    parts = [p.strip() for p in _CLAUSE.split(message) if len(p.split()) >= min_words]
+    return parts if len(parts) > 1 else []
 
 
 class SafetyRouter:
@@ -140,6 +151,14 @@ class SafetyRouter:
         text = normalize(message)
         p = self.model.probabilities(message) if self.model else {}
         t = self.thresholds
+        # A crisis said in one clause of a longer message ("should I stop my riluzole, I don't
+        # see the point of living anymore") is diluted in the whole: score each clause too.
+        # Only a clause the model is nearly sure of counts: short clauses alone are noisy.
+        worry = p.get(Route.CRISIS, 0.0)
+        for clause in clauses(message) if self.model else []:
+            alone = self.model.probabilities(clause).get(Route.CRISIS, 0.0)  # type: ignore[union-attr]
+            if alone >= t.crisis_clause:
+                worry = max(worry, alone)
         personal_by_rule = personal_rule(text)
         # The model alone calls a question personal only when it is about someone: "what is
         # riluzole?" is a general question, whatever the model thinks.
@@ -150,17 +169,17 @@ class SafetyRouter:
         # Rules before the model: a certain emergency ("she won't wake up") must not get the
         # crisis script because the model leans that way; a certain crisis stays a crisis.
         if crisis_rule(text):
-            return Assessment(Route.CRISIS, True, personal)
+            return Assessment(Route.CRISIS, True, personal, worry)
         if emergency_rule(text):
-            return Assessment(Route.EMERGENCY, True, personal)
-        if p.get(Route.CRISIS, 0.0) >= t.crisis:
-            return Assessment(Route.CRISIS, False, personal)
+            return Assessment(Route.EMERGENCY, True, personal, worry)
+        if worry >= t.crisis:
+            return Assessment(Route.CRISIS, False, personal, worry)
         if (
             p.get(Route.EMERGENCY, 0.0) >= t.emergency
             and acute(text)
             and (_ACUTE_WORDS.search(text) is not None or not mostly_english(text))
         ):
-            return Assessment(Route.EMERGENCY, False, personal)
+            return Assessment(Route.EMERGENCY, False, personal, worry)
         if personal:
-            return Assessment(Route.PERSONAL_MEDICINE, personal_by_rule, True)
-        return Assessment(Route.NONE, by_rule=False)
+            return Assessment(Route.PERSONAL_MEDICINE, personal_by_rule, True, worry)
+        return Assessment(Route.NONE, False, False, worry)

@@ -79,12 +79,15 @@ class Glossary:
     # Variants that stand for their canonical term only: "Food and Drug Administration" is
     # the FDA, and must not make a passage about it match a question about food.
     replaced: frozenset[tuple[str, ...]] = frozenset()
+    # Phrases that name a medicine (groups with `medicine = true`): "rilutek" -> "riluzole".
+    medicines: Mapping[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_toml(cls, text: str) -> Glossary:
         data = tomllib.loads(text)
         phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         replaced: set[tuple[str, ...]] = set()
+        medicines: dict[tuple[str, ...], tuple[str, ...]] = {}
         for group in data.get("group", []):
             canonical = tuple(words(group["canonical"]))
             for variant in [group["canonical"], *group.get("variants", [])]:
@@ -94,7 +97,9 @@ class Glossary:
                 phrases[key] = canonical
                 if group.get("replace", False) and key != canonical:
                     replaced.add(key)
-        return cls(phrases, text, frozenset(replaced))
+                if group.get("medicine", False):
+                    medicines[key] = canonical
+        return cls(phrases, text, frozenset(replaced), medicines)
 
     @classmethod
     def bundled(cls) -> Glossary:
@@ -187,6 +192,13 @@ _BRITISH = [
     ("ysed", "yzed"), ("yse", "yze"), ("our", "or"), ("tre", "ter"), ("ae", "e"), ("oe", "e"),
     ("lled", "led"), ("lling", "ling"), ("ogue", "og"), ("mum", "mom"),
 ]  # fmt: skip
+
+
+def english_dictionary_version() -> str:
+    """pyspellchecker's version: word frequencies (and so concept weights) come from it."""
+    from importlib.metadata import version
+
+    return version("pyspellchecker")
 
 
 def english_frequency(word: str) -> float:

@@ -151,6 +151,17 @@ def test_a_bare_why_asks_the_last_question_further(service):
     assert service.reply("thanks", "c6").kind is Kind.NO_ANSWER
 
 
+def test_an_it_that_points_at_nothing_does_not_carry_the_last_topic(service):
+    service.reply("what are the side effects of edaravone?", "c7")
+    answer = service.reply("is it worth trying a feeding tube?", "c7")
+    assert "edaravone" not in (answer.query or "").lower()
+
+
+def test_small_talk_with_a_question_word_is_not_a_follow_up(service):
+    service.reply("what is riluzole?", "c8")
+    assert service.reply("how are you?", "c8").kind is Kind.NO_ANSWER
+
+
 def test_conversations_are_separate(service: AnswerService):
     service.reply("What is riluzole?", "a")
     answer = service.reply("what are its side effects?", "b")
@@ -393,8 +404,8 @@ def test_a_personal_dose_question_gets_the_documented_facts_said_to_be_general(s
     answer = service.reply("I forgot my morning riluzole, should I double up tonight?")
     assert answer.kind is Kind.ANSWER
     assert "50 mg twice daily" in answer.text
-    assert answer.notes[0].startswith("My documents don't answer that exactly")
-    assert "riluzole" in answer.notes[0]
+    assert answer.text.startswith("My documents don't answer that exactly")
+    assert "riluzole" in answer.text.splitlines()[0]
     assert CARE_TEAM_NOTICE in answer.notes
     _check_quotes(answer)
 
@@ -402,6 +413,16 @@ def test_a_personal_dose_question_gets_the_documented_facts_said_to_be_general(s
 def test_documented_facts_name_what_the_documents_never_mention(service):
     answer = service.reply("can I take CoQ10 with my riluzole?")
     assert answer.kind is Kind.ANSWER  # only as the general facts about riluzole
-    assert answer.notes[0].startswith('My documents don\'t mention "coq10"')
-    assert "riluzole" in answer.notes[0] and CARE_TEAM_NOTICE in answer.notes
+    assert answer.text.startswith('My documents don\'t mention "coq10"')
+    assert "riluzole" in answer.text.splitlines()[0] and CARE_TEAM_NOTICE in answer.notes
     _check_quotes(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["can I take my gabapentin with food?", "I missed a dose of my magnesium, should I take two?"],
+)
+def test_a_dose_is_never_given_for_a_medicine_the_documents_do_not_discuss(service, question):
+    answer = service.reply(question)
+    assert answer.kind is Kind.NO_ANSWER and not answer.citations
+    assert "mg" not in answer.text
