@@ -18,7 +18,7 @@ from bot.conversation import ConversationStore, Turn, resolve
 from bot.models import Answer, Citation, Kind
 from bot.safety_model import Assessment, SafetyRouter, load_or_train
 from retrieval.analysis import Concept, words
-from retrieval.search import NAME_FREQUENCY, Hit, Retriever, is_known
+from retrieval.search import Hit, Retriever, is_known, unknown_names
 
 log = logging.getLogger(__name__)
 
@@ -206,11 +206,7 @@ class AnswerService:
             settings = replace(settings, max_chars=max_chars, max_sentences=2)
         composition = compose(index, judged, hits, settings, retriever.analyzer)
         # A name the documents never mention, asked about directly ("what is tofersen?").
-        unknown = [
-            c
-            for c in judged.concepts
-            if c.frequency < NAME_FREQUENCY and c.weight >= 0.5 and not is_known(index, c)
-        ]
+        unknown = unknown_names(index, judged.concepts)
         needed = self.settings.min_confidence_unknown if unknown else self.settings.min_confidence
         if (
             not composition.statements
@@ -256,13 +252,9 @@ class AnswerService:
             re.search(rf"\b{re.escape(s)}\b", q) for s in spellings for q in quoted
         ):
             return None
-        unknown = [
-            " ".join(c.words)
-            for c in retriever.analyze(text).concepts
-            if c.frequency < NAME_FREQUENCY and c.weight >= 1.0 and not is_known(retriever.index, c)
-        ]
+        unknown = unknown_names(retriever.index, retriever.analyze(text).concepts, 1.0)
         said = (
-            f'My documents don\'t mention "{unknown[0]}", so'
+            f'My documents don\'t mention "{" ".join(unknown[0].words)}", so'
             if unknown
             else "My documents don't answer that exactly, so"
         )

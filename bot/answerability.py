@@ -18,10 +18,8 @@ are labelled against, and cached like the safety model (``bot.learning``).
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import sys
-from importlib import resources
 from pathlib import Path
 
 import bot.compose
@@ -30,7 +28,7 @@ import retrieval.focus
 import retrieval.index
 import retrieval.search
 from bot.compose import Composition, compose
-from bot.learning import LinearModel, fingerprint, load_or_fit, source_of
+from bot.learning import LinearModel, bundled_examples, fingerprint, load_or_fit, source_of
 from corpus import BUNDLED_CORPUS
 from retrieval.analysis import COMMON_FREQUENCY, AnalyzedQuery, english_dictionary_version
 from retrieval.focus import asks
@@ -96,15 +94,7 @@ C = 3.0  # regularisation, chosen by cross-validation on the training questions
 
 def training_questions() -> list[tuple[str, bool]]:
     """The bundled labelled questions: (text, answerable)."""
-    folder = resources.files("bot").joinpath("data")
-    out: list[tuple[str, bool]] = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.startswith("answerability_") and entry.name.endswith(".jsonl"):
-            for line in entry.read_text("utf-8").splitlines():
-                if line.strip():
-                    item = json.loads(line)
-                    out.append((item["text"], bool(item["answerable"])))
-    return out
+    return [(i["text"], bool(i["answerable"])) for i in bundled_examples("answerability_")]
 
 
 def question_features(retriever: Retriever, text: str) -> dict[str, float]:

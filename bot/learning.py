@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import json
 import logging
 import pickle
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 from types import ModuleType
 from typing import TypeVar
@@ -21,6 +23,18 @@ from retrieval.files import atomic_write
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+def bundled_examples(prefix: str) -> list[dict]:
+    """Every labelled line of the ``bot/data/<prefix>*.jsonl`` files shipped with the package,
+    in file-name order."""
+    folder = resources.files("bot").joinpath("data")
+    items: list[dict] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.startswith(prefix) and entry.name.endswith(".jsonl"):
+            lines = entry.read_text("utf-8").splitlines()
+            items.extend(json.loads(line) for line in lines if line.strip())
+    return items
 
 
 def fingerprint(*parts: str) -> str:

@@ -20,13 +20,12 @@ import tomli_w
 
 from bot.answer import AnswerService
 from corpus import BUNDLED_CORPUS
-from retrieval.documents import MANIFEST, CorpusError, load_corpus, slug
+from retrieval.documents import DOCUMENT_SUFFIXES, MANIFEST, CorpusError, load_corpus, slug
 from retrieval.files import atomic_write
 from retrieval.index import OpenedIndex
 from retrieval.models import DocumentInfo
 from retrieval.search import Retriever
 
-ALLOWED_SUFFIXES = (".txt", ".md")
 MAX_LABEL_CHARS = 200
 
 
@@ -64,7 +63,7 @@ def _label(value: str, what: str) -> str:
 def read_upload(upload: Upload, max_bytes: int) -> str:
     """The upload's text, or a DocumentError saying why it is refused."""
     suffix = Path(upload.filename).suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
+    if suffix not in DOCUMENT_SUFFIXES:
         raise DocumentError("Only .txt or .md files can be added.")
     if not upload.data.strip():
         raise DocumentError("The file is empty.")

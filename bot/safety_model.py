@@ -13,14 +13,12 @@ damaged cache is simply retrained (about two seconds).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from bot.learning import fingerprint, load_or_fit
+from bot.learning import bundled_examples, fingerprint, load_or_fit
 from bot.safety import Route, acute, crisis_rule, emergency_rule, normalize, personal_rule
 from retrieval.analysis import is_english_word
 
@@ -44,15 +42,7 @@ class Thresholds:
 
 def training_examples() -> list[tuple[str, str]]:
     """The bundled labelled messages: (text, route)."""
-    folder = resources.files("bot").joinpath("data")
-    examples: list[tuple[str, str]] = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.startswith("safety_train") and entry.name.endswith(".jsonl"):
-            for line in entry.read_text("utf-8").splitlines():
-                if line.strip():
-                    item = json.loads(line)
-                    examples.append((item["text"], Route(item["route"]).value))
-    return examples
+    return [(i["text"], Route(i["route"]).value) for i in bundled_examples("safety_train")]
 
 
 class SafetyModel:

@@ -68,6 +68,18 @@ def is_known(index: SearchIndex, concept: Concept) -> bool:
     return any(all(index.weight(t) > 0 for t in alt) for alt in concept.alternatives)
 
 
+def unknown_names(
+    index: SearchIndex, concepts: Sequence[Concept], min_weight: float = 0.5
+) -> list[Concept]:
+    """Names no dictionary knows that the index has never seen ("tofersen", "coq10"), among
+    the concepts weighing at least ``min_weight``."""
+    return [
+        c
+        for c in concepts
+        if c.frequency < NAME_FREQUENCY and c.weight >= min_weight and not is_known(index, c)
+    ]
+
+
 def coverage(
     index: SearchIndex, concepts: Sequence[Concept], terms: Set[str], power: float = 1.0
 ) -> float:

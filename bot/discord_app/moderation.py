@@ -20,6 +20,7 @@ from bot.discord_app import policy, render
 from bot.discord_app.client import respond
 from bot.library import DocumentError, Upload
 from bot.models import Kind
+from retrieval.models import DocumentInfo
 
 if TYPE_CHECKING:
     from bot.discord_app.client import AlsBot
@@ -120,14 +121,22 @@ class ModerationCog(commands.Cog):
         await _done(interaction, reply, formatted=True)
 
     async def _library(
-        self, interaction: discord.Interaction, change: Callable[..., T], *args: object
+        self,
+        interaction: discord.Interaction,
+        action: str,
+        detail: Callable[[T], str],
+        change: Callable[..., T],
+        *args: object,
     ) -> T | None:
-        """Run a document change off the event loop; a refusal is told to the moderator."""
+        """Run a document change off the event loop and write it to the audit log; a refusal
+        is told to the moderator (and changes nothing, so nothing is logged)."""
         try:
-            return await asyncio.to_thread(change, *args)
+            result = await asyncio.to_thread(change, *args)
         except DocumentError as exc:
             await respond(interaction, render.notice_messages(Kind.ERROR, str(exc)), ephemeral=True)
             return None
+        self._audit(interaction, action, detail(result))
+        return result
 
     def _commands(self) -> None:
         bot = self.bot
@@ -287,10 +296,11 @@ class ModerationCog(commands.Cog):
             await interaction.response.defer(ephemeral=True, thinking=True)
             data = await file.read()
             upload = Upload(file.filename, data, title, publisher)
-            info = await self._library(interaction, bot.library.add, upload)
+            info = await self._library(
+                interaction, "document add", _described, bot.library.add, upload
+            )
             if info is None:
                 return
-            self._audit(interaction, "document add", f"{info.meta.id}: {info.title}")
             await _done(
                 interaction,
                 f"Added `{info.meta.id}`: {render.inert(info.title)} "
@@ -302,10 +312,11 @@ class ModerationCog(commands.Cog):
         @app_commands.describe(doc_id="The document's id, from /mod documents list")
         async def remove_document(interaction: discord.Interaction, doc_id: str) -> None:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            info = await self._library(interaction, bot.library.remove, doc_id)
+            info = await self._library(
+                interaction, "document remove", _described, bot.library.remove, doc_id
+            )
             if info is None:
                 return
-            self._audit(interaction, "document remove", f"{info.meta.id}: {info.title}")
             await _done(interaction, f"Removed `{info.meta.id}`.", formatted=True)
 
         @remove_document.autocomplete("doc_id")
@@ -321,12 +332,21 @@ class ModerationCog(commands.Cog):
         @documents.command(name="reindex", description="Rebuild the search index now")
         async def reindex(interaction: discord.Interaction) -> None:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            opened = await self._library(interaction, bot.library.reindex)
+            opened = await self._library(
+                interaction,
+                "reindex",
+                lambda o: f"{len(o.index.chunks)} passages",
+                bot.library.reindex,
+            )
             if opened is None:
                 return
-            self._audit(interaction, "reindex", f"{len(opened.index.chunks)} passages")
             await _done(
                 interaction,
                 f"Reindexed: {len(opened.index.documents)} documents, "
                 f"{len(opened.index.chunks)} passages, in {opened.seconds:.1f} s.",
             )
+
+
+def _described(info: DocumentInfo) -> str:
+    """A document as the audit log names it."""
+    return f"{info.meta.id}: {info.title}"
