@@ -45,6 +45,7 @@ def test_crisis(safety_router, message: str):
         "his throat is swelling up during the infusion",
         "she can barely breathe",
         "he stopped breathing",
+        "she's struggling to breathe",
     ],
 )
 def test_emergency(safety_router, message: str):
@@ -70,6 +71,8 @@ def test_emergency(safety_router, message: str):
         "what does BiPAP do at night?",
         "I take a lot of pills every day, is it ok to drink alcohol with riluzole?",
         "can I have a glass of wine while on riluzole?",
+        "she's struggling to get dressed and shower by herself",
+        "he is struggling with buttons and zips, what clothes help?",
     ],
 )
 def test_ordinary_questions_are_not_alarms(safety_router, message: str):
