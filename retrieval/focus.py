@@ -58,6 +58,17 @@ class FocusSettings:
     care: float = 0.3  # the people and places of care ("the neuro", "at clinic")
 
 
+# "All this" points at the whole situation, not at a thing named in the story.
+_SITUATION = re.compile(r"\ball (?:of )?(?:this|that|these|those|it)\b", re.IGNORECASE)
+
+
+def _refers_back(message: str) -> bool:
+    """Whether the asking sentences point back at something the story named."""
+    parts = [p for p in _SENTENCES.split(message) if p.strip()]
+    asking = " ".join(p for p in parts if p.rstrip().endswith("?") or _ASKING.match(p))
+    return bool(set(words(_SITUATION.sub(" ", asking))) & PRONOUNS)
+
+
 def question_words(message: str) -> set[str] | None:
     """Words of the sentences that ask, when a message also has sentences that don't."""
     parts = [p for p in _SENTENCES.split(message) if p.strip()]
@@ -83,7 +94,7 @@ def focus(
     """
     settings = settings or FocusSettings()
     asked = question_words(message)
-    refers_back = asked is not None and bool(asked & PRONOUNS)
+    refers_back = asked is not None and _refers_back(message)
     said = set(words(message))
     only_context = all(set(c.words) <= CONTEXT_WORDS for c in concepts)
     only_care = all(set(c.words) <= CONTEXT_WORDS | CARE_WORDS for c in concepts)

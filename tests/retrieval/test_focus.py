@@ -67,6 +67,14 @@ def test_a_question_that_points_back_keeps_the_name_it_points_at(retriever):
     assert unnamed["riluzole"] < 0.5  # no pointing back: riluzole is just the story
 
 
+def test_all_this_points_at_the_situation_not_at_a_name_in_the_story(retriever):
+    w = weights(
+        retriever, "I've been so low and anxious. Is there help for the emotional side of all this?"
+    )
+    assert w["anxious"] < 0.5  # the feeling is the story; the question is about support
+    assert w["emotional"] == 1.0
+
+
 def test_the_people_and_places_of_care_count_little_in_a_question_about_something_else(
     retriever,
 ):
