@@ -39,6 +39,22 @@ SMALL_TALK_TEXT = (
     "I'm here to answer questions about ALS treatment from my documents. What would you like "
     "to know?"
 )
+ABOUT_TEXT = (
+    "I'm alsbot, a computer program, not a doctor, nurse or person. I answer questions about "
+    "ALS treatment only by quoting a small set of documents, and I cite every sentence so you "
+    "can check it. I can be wrong or out of date, and I don't know your situation: your doctor "
+    "or care team can. What would you like to know?"
+)
+# Questions to the bot about itself ("are you a real doctor?", "who made you?"): the
+# documents can't answer them, and a passage about doctors would be a wrong answer.
+_ABOUT_ME = re.compile(
+    r"\b(?:are|r) (?:you|u) (?:a |an )?(?:real|human|person|people|bot|robot"
+    r"|ai|machine|computer|program|chatbot|doctor|nurse|medical professional)\b"
+    r"|\b(?:who|what) (?:made|built|created|programmed|wrote|runs|trained) (?:you|u|this bot)\b"
+    r"|\bwhat (?:are|r) (?:you|u)\s*\??$|\bwhat can (?:you|u) do\b"
+    r"|\b(?:you|u) (?:a |an )?(?:bot|robot|chatbot)\b",
+    re.IGNORECASE,
+)
 #: log(1 + N/df) at or above which an indexed word is specific (in fewer than ~1 in 6 passages).
 SPECIFIC_WEIGHT = 2.0
 ALSO_ASKED = "If you were also asking about ALS care, this is what my documents say:"
@@ -123,6 +139,8 @@ class AnswerService:
         if text.startswith("/"):
             return self.command(text, conversation_id)
 
+        if _ABOUT_ME.search(text):
+            return Answer(kind=Kind.NO_ANSWER, text=ABOUT_TEXT)
         conversation = self.conversations.get(conversation_id)
         now = self.conversations.clock()
         retriever = self.retriever

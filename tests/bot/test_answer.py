@@ -426,3 +426,33 @@ def test_a_dose_is_never_given_for_a_medicine_the_documents_do_not_discuss(servi
     answer = service.reply(question)
     assert answer.kind is Kind.NO_ANSWER and not answer.citations
     assert "mg" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["are you a real doctor?", "r u a bot or a person", "who made you?", "what can you do?"],
+)
+def test_questions_about_the_bot_itself_say_what_it_is_not_a_passage(
+    service: AnswerService, message: str
+):
+    answer = service.reply(message)
+    assert answer.kind is Kind.NO_ANSWER
+    assert "not a doctor" in answer.text and not answer.citations
+    assert answer.answer.endswith(DISCLAIMER)
+
+
+def test_a_question_that_only_mentions_you_is_still_answered(service: AnswerService):
+    answer = service.reply("can you tell me how radicava is given?")
+    assert answer.kind is Kind.ANSWER
+    assert "intravenous" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "found"),
+    [
+        ("should we see a dietitian?", "nutritionists"),
+        ("can we borrow an ipad that talks?", "tablet computers"),
+    ],
+)
+def test_lay_names_find_the_documents_words(retriever: Retriever, question: str, found: str):
+    assert any(found in p.text for p in retriever.search(question, 3))
