@@ -94,7 +94,8 @@ _ACUTE_WORDS = re.compile(
     r"|vent\w*|bipap|trach\w*|tube|suction\w*|mask|machine|alarm\w*|fever\w*|temperature"
     r"|confus\w*|stroke|droop\w*|numb|vomit\w*|throw\w* up|limp|floor|ambulance|ambos|911|999"
     r"|000|112|emergency|dying|dead|overdos\w*|pills?|tablets?|hurt\w*|pain|screaming"
-    r"|gasp\w*|wheez\w*|struggl\w*(?!\s+(?:to|with)\b)|stopped|not moving|cold|clammy|sweat\w*|dizzy)\b"
+    r"|gasp\w*|wheez\w*|struggl\w*(?!\s+(?:to|with)\b)|stopped|not moving|cold|clammy"
+    r"|sweat\w*|dizzy)\b"
 )
 
 
