@@ -72,6 +72,10 @@ def test_emergency(safety_router, message: str):
         "I take a lot of pills every day, is it ok to drink alcohol with riluzole?",
         "can I have a glass of wine while on riluzole?",
         "she's struggling to get dressed and shower by herself",
+        "how does a breathing machine help?",
+        "is a breathing machine something he'd need?",
+        "my mum's breathing is getting weak at night, what can help?",
+        "tell me a joke",
         "he is struggling with buttons and zips, what clothes help?",
     ],
 )
