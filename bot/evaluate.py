@@ -42,7 +42,9 @@ DEFAULT_SETS = (
     "questions_dev2.jsonl",
     "heldout.jsonl",
     "heldout_fresh.jsonl",
-)  # heldout_final.jsonl only by name (--questions): it must stay unseen while tuning
+    "followups_dev.jsonl",
+)  # heldout_final.jsonl and heldout_blind.jsonl only by name (--questions): they must stay
+# unseen while tuning
 SINGLE_TURN = frozenset({"factoid", "dosing"})
 
 
@@ -288,35 +290,38 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     report: dict[str, dict] = {}
     for path in files:
         items = load_items(path)
+        if not items:
+            raise UsageError(f"{path}: has no questions")
+        # Retrieval is ranked on single-turn questions; a set of follow-ups has answers only.
         r_items = retrieval_items(items)
-        if not r_items:
-            raise UsageError(f"{path}: has no single-turn answerable questions")
-        ours = measure(retriever, r_items)
-        plain = evaluate_ranking(r_items, baseline.search, baseline.words_per_passage)
+        ours = measure(retriever, r_items) if r_items else None
         answers = evaluate_answers(service, items, corpus)
-        report[path.name] = {
-            "retrieval": ours.as_dict(),
-            "baseline": plain.as_dict(),
-            "answers": answers.as_dict(),
-            "unreachable_gold": unreachable_gold(items, retriever),
-        }
-        if args.sweep:
-            sweep(retriever, r_items, corpus_dir)
-            continue
-        if args.json:
+        report[path.name] = {"answers": answers.as_dict()}
+        if ours is not None:
+            plain = evaluate_ranking(r_items, baseline.search, baseline.words_per_passage)
+            report[path.name] |= {
+                "retrieval": ours.as_dict(),
+                "baseline": plain.as_dict(),
+                "unreachable_gold": unreachable_gold(items, retriever),
+            }
+            if args.sweep:
+                sweep(retriever, r_items, corpus_dir)
+                continue
+        if args.json or args.sweep:
             continue
         print(f"== {path}")
-        print(HEADER)
-        print(_row("alsbot (chunks, analyser, BM25)", ours))
-        print(_row("baseline (paragraphs, BM25Okapi)", plain))
-        unreachable = report[path.name]["unreachable_gold"]
-        if unreachable:
-            print(f"gold only outside indexed passages: {', '.join(unreachable)}")
-        if args.details:
-            for item_id in ours.misses:
-                print(f"  miss (not in top 10): {item_id}")
-            for item_id in ours.not_first:
-                print(f"  relevant below rank 1: {item_id}")
+        if ours is not None:
+            print(HEADER)
+            print(_row("alsbot (chunks, analyser, BM25)", ours))
+            print(_row("baseline (paragraphs, BM25Okapi)", plain))
+            unreachable = report[path.name]["unreachable_gold"]
+            if unreachable:
+                print(f"gold only outside indexed passages: {', '.join(unreachable)}")
+            if args.details:
+                for item_id in ours.misses:
+                    print(f"  miss (not in top 10): {item_id}")
+                for item_id in ours.not_first:
+                    print(f"  relevant below rank 1: {item_id}")
         print()
         _print_answers(answers, args.details)
         print()

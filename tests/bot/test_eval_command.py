@@ -42,3 +42,20 @@ def test_eval_rejects_a_broken_questions_file(tmp_path: Path):
     bad.write_text('{"id": "x", "turns": []}\n')
     run = alsbot("eval", "--questions", str(bad))
     assert run.returncode == 2 and "bad.jsonl:1" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_eval_measures_a_set_of_follow_ups_alone(tmp_path: Path):
+    followups = _subset(DATA / "followups_dev.jsonl", tmp_path / "f.jsonl", 3)
+    safety = _subset(DATA / "safety.jsonl", tmp_path / "s.jsonl", 5)
+    run = alsbot("eval", "--questions", str(followups), "--safety", str(safety))
+    assert run.returncode == 0, run.stderr
+    assert "follow-ups whose answer contains the fact" in run.stdout
+    assert "MRR@10" not in run.stdout  # nothing single-turn to rank
+
+
+def test_eval_rejects_an_empty_questions_file(tmp_path: Path):
+    empty = tmp_path / "e.jsonl"
+    empty.write_text("\n")
+    run = alsbot("eval", "--questions", str(empty))
+    assert run.returncode != 0
+    assert "has no questions" in run.stderr and "Traceback" not in run.stderr
