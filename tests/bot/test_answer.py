@@ -456,3 +456,15 @@ def test_a_question_that_only_mentions_you_is_still_answered(service: AnswerServ
 )
 def test_lay_names_find_the_documents_words(retriever: Retriever, question: str, found: str):
     assert any(found in p.text for p in retriever.search(question, 3))
+
+
+@pytest.mark.parametrize(
+    "question", ["how often is radicava given?", "how often does he need the edaravone infusion"]
+)
+def test_how_often_finds_the_schedule_though_it_never_says_often(
+    service: AnswerService, question: str
+):
+    answer = service.reply(question)
+    assert answer.kind is Kind.ANSWER
+    assert "once a month" in answer.text
+    _check_quotes(answer)
