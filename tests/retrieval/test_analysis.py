@@ -104,13 +104,3 @@ def test_a_misspelt_filler_word_is_dropped_not_taken_for_a_name(retriever):
     analyzed = retriever.analyze("is stretching every day actualy worth it")
     assert analyzed.repairs.get("actualy") == "actually"
     assert all("actual" not in " ".join(c.words) for c in analyzed.concepts)
-
-
-def test_a_schedule_answers_how_often():
-    # "twice daily" and "once a month" are how often something is taken; a question asks
-    # "how often", never in the schedule's words.
-    analyzer = Analyzer()
-    often = set(analyzer.analyze("how often"))
-    assert often <= set(analyzer.analyze("The recommended dosage is 50 mg twice daily"))
-    assert often <= set(analyzer.analyze("10-14 days in a row, once a month"))
-    assert not often <= set(analyzer.analyze("The recommended dosage is 50 mg"))
