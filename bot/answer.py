@@ -46,15 +46,74 @@ ABOUT_TEXT = (
     "or care team can. What would you like to know?"
 )
 # Questions to the bot about itself ("are you a real doctor?", "who made you?"): the
-# documents can't answer them, and a passage about doctors would be a wrong answer.
-_ABOUT_ME = re.compile(
-    r"\b(?:are|r) (?:you|u) (?:a |an )?(?:real|human|person|people|bot|robot"
-    r"|ai|machine|computer|program|chatbot|doctor|nurse|medical professional)\b"
-    r"|\b(?:who|what) (?:made|built|created|programmed|wrote|runs|trained) (?:you|u|this bot)\b"
-    r"|\bwhat (?:are|r) (?:you|u)\s*\??$|\bwhat can (?:you|u) do\b"
-    r"|\b(?:you|u) (?:a |an )?(?:bot|robot|chatbot)\b",
+# documents can't answer them, and a passage about doctors would be a wrong answer. Every
+# sentence of the message must be one: "what can you do about drooling?" is about drooling,
+# and "are you a doctor? should I stop riluzole?" still asks about riluzole.
+_ABOUT_ME_SENTENCE = re.compile(
+    r"(?:hey |hi |so |ok |wait |but )?(?:"
+    r"(?:are|r) (?:you|u) (?:a |an )?(?:real |actual )?(?:human|person|bot|robot|ai|machine"
+    r"|computer|program|chatbot|doctor|nurse|medical professional)"
+    r"(?: or (?:a |an )?(?:real )?\w+)?"
+    r"|(?:are|r) (?:you|u) real"
+    r"|(?:who|what) (?:made|built|created|programmed|wrote|runs|trained) (?:you|u|this bot)"
+    r"|what (?:are|r) (?:you|u)|what can (?:you|u) do|what do (?:you|u) do"
+    r")(?: exactly| anyway| then)?",
     re.IGNORECASE,
 )
+_SENTENCE_END = re.compile(r"\s*[?.!]+\s*")
+
+
+def _medicines_named(retriever: Retriever, text: str) -> list[tuple[str, ...]]:
+    """The glossary medicines ``text`` names (canonical names, in order)."""
+    medicines = retriever.analyzer.glossary.medicines
+    return list(
+        dict.fromkeys(
+            medicines[phrase]
+            for phrase, _ in retriever.analyzer.glossary.segments(words(text))
+            if phrase in medicines
+        )
+    )
+
+
+def _spellings(retriever: Retriever, named: list[tuple[str, ...]]) -> frozenset[str]:
+    """Every spelling (brand, generic, canonical) of the ``named`` medicines."""
+    medicines = retriever.analyzer.glossary.medicines
+    return frozenset(" ".join(p) for p, m in medicines.items() if m in named)
+
+
+def _naming(
+    composition: Composition, spellings: frozenset[str], others: frozenset[str]
+) -> Composition:
+    """Only the statements about the medicine of ``spellings``: a sentence that names it, or
+    one in a passage that names it and no other medicine (``others``), such as a list of its
+    facts. An unnamed "The recommended dosage is 50 mg twice daily" must never pass for
+    another medicine's dose."""
+
+    def mentions(text: str, names: frozenset[str]) -> bool:
+        said = " ".join(words(text))
+        return any(re.search(rf"\b{re.escape(n)}\b", said) for n in names)
+
+    def about(candidate: Candidate) -> bool:
+        chunk = candidate.hit.chunk.text
+        return mentions(candidate.sentence.text, spellings) or (
+            mentions(chunk, spellings) and not mentions(chunk, others)
+        )
+
+    kept = [
+        replace(s, support=[c for c in s.support if about(c)])
+        for s in composition.statements
+        if about(s.lead)
+    ]
+    keys = {c.key for s in kept for c in s.all}
+    conflicts = [(a, b) for a, b in composition.conflicts if a.key in keys and b.key in keys]
+    return replace(composition, statements=kept, conflicts=conflicts)
+
+
+def _about_me(text: str) -> bool:
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    return bool(sentences) and all(_ABOUT_ME_SENTENCE.fullmatch(s) for s in sentences)
+
+
 #: log(1 + N/df) at or above which an indexed word is specific (in fewer than ~1 in 6 passages).
 SPECIFIC_WEIGHT = 2.0
 ALSO_ASKED = "If you were also asking about ALS care, this is what my documents say:"
@@ -139,7 +198,7 @@ class AnswerService:
         if text.startswith("/"):
             return self.command(text, conversation_id)
 
-        if _ABOUT_ME.search(text):
+        if _about_me(text):
             return Answer(kind=Kind.NO_ANSWER, text=ABOUT_TEXT)
         conversation = self.conversations.get(conversation_id)
         now = self.conversations.clock()
@@ -208,10 +267,12 @@ class AnswerService:
         message: str = "",
         max_chars: int | None = None,
         retriever: Retriever | None = None,
+        naming: frozenset[str] = frozenset(),
     ) -> Answer:
         """Retrieve, decide whether the documents answer, and compose (no conversation).
 
-        ``message`` is what the person typed, when ``query`` adds to it (a follow-up).
+        ``message`` is what the person typed, when ``query`` adds to it (a follow-up). With
+        ``naming`` (lowercase spellings of a medicine), only sentences that name it are said.
         """
         # One retriever for the whole answer: a moderator's reindex swaps self.retriever from
         # another thread, and hits from one index must never meet another's terms.
@@ -223,6 +284,12 @@ class AnswerService:
         if max_chars is not None:
             settings = replace(settings, max_chars=max_chars, max_sentences=2)
         composition = compose(index, judged, hits, settings, retriever.analyzer)
+        # A question about a medicine is answered with sentences about it only: a dose or an
+        # effect stated for another medicine must never read as this one's.
+        naming = naming or _spellings(retriever, _medicines_named(retriever, query))
+        if naming:
+            medicines = {" ".join(p) for p in retriever.analyzer.glossary.medicines}
+            composition = _naming(composition, naming, frozenset(medicines - naming))
         # A name the documents never mention, asked about directly ("what is tofersen?").
         unknown = unknown_names(index, judged.concepts)
         needed = self.settings.min_confidence_unknown if unknown else self.settings.min_confidence
@@ -252,23 +319,13 @@ class AnswerService:
         named (a glossary medicine; its documented dose first), said first to be general,
         naming what they never mention ("coq10"), with the care-team notice. Only sentences
         that name the medicine count: a dose must never seem to be another medicine's."""
-        glossary = retriever.analyzer.glossary
-        named = list(
-            dict.fromkeys(
-                glossary.medicines[phrase]
-                for phrase, _ in glossary.segments(words(text))
-                if phrase in glossary.medicines
-            )
-        )
+        named = _medicines_named(retriever, text)
         if not named:
             return None
         query = " ".join(" ".join(m) for m in named) + " dosage"
-        answer = self.answer_query(query, True, query, retriever=retriever)
-        spellings = {" ".join(p) for p, m in glossary.medicines.items() if m in named}
-        quoted = [" ".join(words(c.quote)) for c in answer.citations]
-        if answer.kind is not Kind.ANSWER or not any(
-            re.search(rf"\b{re.escape(s)}\b", q) for s in spellings for q in quoted
-        ):
+        spellings = _spellings(retriever, named)
+        answer = self.answer_query(query, True, query, retriever=retriever, naming=spellings)
+        if answer.kind is not Kind.ANSWER:
             return None
         unknown = unknown_names(retriever.index, retriever.analyze(text).concepts, 1.0)
         said = (

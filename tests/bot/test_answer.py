@@ -468,3 +468,35 @@ def test_how_often_finds_the_schedule_though_it_never_says_often(
     assert answer.kind is Kind.ANSWER
     assert "once a month" in answer.text
     _check_quotes(answer)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "what can you do about drooling?",
+        "what made you decide on riluzole?",
+        "are you a doctor? should I stop my riluzole?",
+    ],
+)
+def test_a_question_that_only_starts_like_one_about_the_bot_is_still_answered(
+    service: AnswerService, message: str
+):
+    answer = service.reply(message)
+    assert "not a doctor, nurse or person" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["what is the dose of baclofen?", "how often should i take baclofen?"]
+)
+def test_another_medicines_dose_never_reads_as_this_ones(service: AnswerService, question: str):
+    # "The recommended dosage is 50 mg twice daily" is riluzole's and does not say so.
+    answer = service.reply(question)
+    assert "50 mg" not in answer.text
+    for citation in answer.citations:
+        assert "baclofen" in citation.quote.lower()
+
+
+def test_a_medicines_own_unnamed_dose_is_given(service: AnswerService):
+    answer = service.reply("what is the recommended dose of riluzole?")
+    assert answer.kind is Kind.ANSWER
+    assert "50 mg twice daily" in answer.text
