@@ -231,7 +231,10 @@ EMERGENCY = _rules(
         "bleeding": r"\bbleeding (?:a lot|alot|heavily|badly|everywhere|will not stop)\b"
         r"|\bhead is bleeding\b",
         "stroke": r"\bhaving a stroke\b|\bface (?:just )?droop\w*\b|\bsuddenly (?:cannot|can not)"
-        r" (?:speak|talk|move)\b|\bspeech is suddenly gone\b",
+        r" (?:speak|talk|move)\b|\bspeech is suddenly gone\b"
+        # Speech lost or slurred *suddenly* (ALS slurs slowly, over months).
+        r"|\b(?:suddenly|all of a sudden|out of nowhere)\b.{0,40}\b(?:slurr\w*|garbled|jumbled)"
+        r"|\b(?:slurr\w*|garbled|jumbled)\b.{0,40}\b(?:suddenly|all of a sudden|out of nowhere)\b",
         "chest pain": r"\b(?:crushing|severe) chest pain\b|\bchest pain\b.{0,40}\bbreath"
         r"|\bgrabbed (?:his|her|my) chest\b",
         "allergic reaction": r"\b(?:throat|tongue|lips|face|airway)\b.{0,25}\b(?:swelling|swollen"

@@ -95,7 +95,7 @@ _ACUTE_WORDS = re.compile(
     r"|confus\w*|stroke|droop\w*|numb|vomit\w*|throw\w* up|limp|floor|ambulance|ambos|911|999"
     r"|000|112|emergency|dying|dead|overdos\w*|pills?|tablets?|hurt\w*|pain|screaming"
     r"|gasp\w*|wheez\w*|struggl\w*(?!\s+(?:to|with)\b)|stopped|not moving|cold|clammy"
-    r"|sweat\w*|dizzy)\b"
+    r"|sweat\w*|dizzy|swallow\w*|stuck|saliva|spit|gurgl\w*|drows\w*|slurr\w*)\b"
 )
 
 
