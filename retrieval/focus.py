@@ -58,8 +58,9 @@ class FocusSettings:
     care: float = 0.3  # the people and places of care ("the neuro", "at clinic")
 
 
-# "All this" points at the whole situation, not at a thing named in the story.
-_SITUATION = re.compile(r"\ball (?:of )?(?:this|that|these|those|it)\b", re.IGNORECASE)
+# "All this" points at the whole situation, not at a thing named in the story ("all these"
+# and "all that" still may: "He's on riluzole and edaravone. Are all these safe together?").
+_SITUATION = re.compile(r"\ball (?:of )?this\b", re.IGNORECASE)
 
 
 def _refers_back(message: str) -> bool:

@@ -75,6 +75,11 @@ def test_all_this_points_at_the_situation_not_at_a_name_in_the_story(retriever):
     assert w["emotional"] == 1.0
 
 
+def test_all_these_still_points_at_the_names_in_the_story(retriever):
+    w = weights(retriever, "He's on riluzole and edaravone. Are all these safe together?")
+    assert w["riluzole"] == 1.0 and w["edaravone"] == 1.0
+
+
 def test_the_people_and_places_of_care_count_little_in_a_question_about_something_else(
     retriever,
 ):
