@@ -294,6 +294,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             raise UsageError(f"{path}: has no questions")
         # Retrieval is ranked on single-turn questions; a set of follow-ups has answers only.
         r_items = retrieval_items(items)
+        if args.sweep and not r_items:
+            raise UsageError(f"{path}: has no single-turn answerable questions to rank")
         ours = measure(retriever, r_items) if r_items else None
         answers = evaluate_answers(service, items, corpus)
         report[path.name] = {"answers": answers.as_dict()}

@@ -57,5 +57,5 @@ def test_eval_rejects_an_empty_questions_file(tmp_path: Path):
     empty = tmp_path / "e.jsonl"
     empty.write_text("\n")
     run = alsbot("eval", "--questions", str(empty))
-    assert run.returncode != 0
+    assert run.returncode == 2
     assert "has no questions" in run.stderr and "Traceback" not in run.stderr
