@@ -84,8 +84,15 @@ def load_or_train(cache_dir: Path | None) -> SafetyModel:
 # A model-only emergency must mention something of the body or of an acute event: the model
 # alone has raised "and occupational therapy?" as an emergency. Messages mostly not in
 # English skip this check (the word list is English).
-# "Struggling" alone ("he's struggling!!") sounds acute; "struggling to get dressed" does not,
-# and "struggling to breathe" is caught by its own word.
+# "Struggling" ("he's struggling!!", "struggling to swallow right now") sounds acute;
+# struggling with a task of daily life ("to get dressed", "with buttons") does not.
+_DAILY_TASKS = (
+    r"(?:get|getting|dress\w*|shower\w*|bath\w*|wash\w*|walk\w*|eat\w*|type|typing|write"
+    r"|writing|hold\w*|use|using|cope|coping|sleep\w*|stand\w*|climb\w*|open\w*|button\w*"
+    r"|zip\w*|do|doing|find\w*|keep\w*|manage|managing|remember\w*|understand\w*|pay\w*"
+    r"|afford\w*|deal\w*|lift\w*|cook\w*|clean\w*|drive|driving|stairs|appointments"
+    r"|paperwork|money|work)\b"
+)
 _ACUTE_WORDS = re.compile(
     r"\b(?:breath\w*|breathe\w*|brethe|breth|air|chok\w*|gag\w*|cough\w*|blue|gr[ae]y|purple"
     r"|pale|oxygen|o2|sats?|spo2|pulse|respond\w*|wake|waking|conscious|unconscious|collaps\w*"
@@ -94,8 +101,8 @@ _ACUTE_WORDS = re.compile(
     r"|vent\w*|bipap|trach\w*|tube|suction\w*|mask|machine|alarm\w*|fever\w*|temperature"
     r"|confus\w*|stroke|droop\w*|numb|vomit\w*|throw\w* up|limp|floor|ambulance|ambos|911|999"
     r"|000|112|emergency|dying|dead|overdos\w*|pills?|tablets?|hurt\w*|pain|screaming"
-    r"|gasp\w*|wheez\w*|struggl\w*(?!\s+(?:to|with)\b)|stopped|not moving|cold|clammy"
-    r"|sweat\w*|dizzy|swallow\w*|stuck|saliva|spit|gurgl\w*|drows\w*|slurr\w*)\b"
+    r"|gasp\w*|wheez\w*|struggl\w*(?!\s+(?:to|with)\s+(?:the\s+)?" + _DAILY_TASKS + r")"
+    r"|stopped|not moving|cold|clammy|sweat\w*|dizzy)\b"
 )
 
 
