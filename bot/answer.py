@@ -63,6 +63,22 @@ _ABOUT_ME_SENTENCE = re.compile(
 _SENTENCE_END = re.compile(r"\s*[?.!]+\s*")
 
 
+#: log(1 + N/df) at or above which an indexed word is specific (in fewer than ~1 in 6 passages).
+SPECIFIC_WEIGHT = 2.0
+ALSO_ASKED = "If you were also asking about ALS care, this is what my documents say:"
+_PILLS = re.compile(r"\b(?:pills?|tablets?|overdose|dose|doses|bottle)\b", re.IGNORECASE)
+#: A crisis probability above which no dose is offered, whatever the route.
+WORRIED = 0.2
+# A personal question about taking a medicine: when, how much, with what, whether to stop.
+_TAKING = re.compile(
+    r"\b(?:dos(?:e|es|age|ing)|mg|how (?:much|many|often|long)|doubl\w*|miss\w*|forg[eo]t\w*"
+    r"|skip\w*|stop\w*|start\w*|tak(?:e|es|ing)|took|food|meal\w*|breakfast|brekkie|dinner"
+    r"|empty stomach|mix\w*|crush\w*|swallow\w*)\b",
+    re.IGNORECASE,
+)
+_DOSE_QUESTION = re.compile(r"\bhow (?:much|many|often)\b|\bmg\b|\bdose\b", re.IGNORECASE)
+
+
 def _medicines_named(retriever: Retriever, text: str) -> list[tuple[str, ...]]:
     """The glossary medicines ``text`` names (canonical names, in order)."""
     medicines = retriever.analyzer.glossary.medicines
@@ -112,22 +128,6 @@ def _naming(
 def _about_me(text: str) -> bool:
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
     return bool(sentences) and all(_ABOUT_ME_SENTENCE.fullmatch(s) for s in sentences)
-
-
-#: log(1 + N/df) at or above which an indexed word is specific (in fewer than ~1 in 6 passages).
-SPECIFIC_WEIGHT = 2.0
-ALSO_ASKED = "If you were also asking about ALS care, this is what my documents say:"
-_PILLS = re.compile(r"\b(?:pills?|tablets?|overdose|dose|doses|bottle)\b", re.IGNORECASE)
-#: A crisis probability above which no dose is offered, whatever the route.
-WORRIED = 0.2
-# A personal question about taking a medicine: when, how much, with what, whether to stop.
-_TAKING = re.compile(
-    r"\b(?:dos(?:e|es|age|ing)|mg|how (?:much|many|often|long)|doubl\w*|miss\w*|forg[eo]t\w*"
-    r"|skip\w*|stop\w*|start\w*|tak(?:e|es|ing)|took|food|meal\w*|breakfast|brekkie|dinner"
-    r"|empty stomach|mix\w*|crush\w*|swallow\w*)\b",
-    re.IGNORECASE,
-)
-_DOSE_QUESTION = re.compile(r"\bhow (?:much|many|often)\b|\bmg\b|\bdose\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,12 +267,10 @@ class AnswerService:
         message: str = "",
         max_chars: int | None = None,
         retriever: Retriever | None = None,
-        naming: frozenset[str] = frozenset(),
     ) -> Answer:
         """Retrieve, decide whether the documents answer, and compose (no conversation).
 
-        ``message`` is what the person typed, when ``query`` adds to it (a follow-up). With
-        ``naming`` (lowercase spellings of a medicine), only sentences that name it are said.
+        ``message`` is what the person typed, when ``query`` adds to it (a follow-up).
         """
         # One retriever for the whole answer: a moderator's reindex swaps self.retriever from
         # another thread, and hits from one index must never meet another's terms.
@@ -286,7 +284,7 @@ class AnswerService:
         composition = compose(index, judged, hits, settings, retriever.analyzer)
         # A question about a medicine is answered with sentences about it only: a dose or an
         # effect stated for another medicine must never read as this one's.
-        naming = naming or _spellings(retriever, _medicines_named(retriever, query))
+        naming = _spellings(retriever, _medicines_named(retriever, query))
         if naming:
             medicines = {" ".join(p) for p in retriever.analyzer.glossary.medicines}
             composition = _naming(composition, naming, frozenset(medicines - naming))
@@ -323,8 +321,8 @@ class AnswerService:
         if not named:
             return None
         query = " ".join(" ".join(m) for m in named) + " dosage"
-        spellings = _spellings(retriever, named)
-        answer = self.answer_query(query, True, query, retriever=retriever, naming=spellings)
+        # The query names the medicine, so only sentences about it are said.
+        answer = self.answer_query(query, True, query, retriever=retriever)
         if answer.kind is not Kind.ANSWER:
             return None
         unknown = unknown_names(retriever.index, retriever.analyze(text).concepts, 1.0)

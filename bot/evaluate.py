@@ -309,7 +309,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             if args.sweep:
                 sweep(retriever, r_items, corpus_dir)
                 continue
-        if args.json or args.sweep:
+        if args.json:
             continue
         print(f"== {path}")
         if ours is not None:

@@ -81,9 +81,6 @@ def load_or_train(cache_dir: Path | None) -> SafetyModel:
     return SafetyModel(pipeline)
 
 
-# A model-only emergency must mention something of the body or of an acute event: the model
-# alone has raised "and occupational therapy?" as an emergency. Messages mostly not in
-# English skip this check (the word list is English).
 # "Struggling" ("he's struggling!!", "struggling to swallow right now") sounds acute;
 # struggling with a task of daily life ("to get dressed", "with buttons") does not.
 _DAILY_TASKS = (
@@ -93,6 +90,10 @@ _DAILY_TASKS = (
     r"|afford\w*|deal\w*|lift\w*|cook\w*|clean\w*|drive|driving|stairs|appointments"
     r"|paperwork|money|work)\b"
 )
+
+# A model-only emergency must mention something of the body or of an acute event: the model
+# alone has raised "and occupational therapy?" as an emergency. Messages mostly not in
+# English skip this check (the word list is English).
 _ACUTE_WORDS = re.compile(
     r"\b(?:breath\w*|breathe\w*|brethe|breth|air|chok\w*|gag\w*|cough\w*|blue|gr[ae]y|purple"
     r"|pale|oxygen|o2|sats?|spo2|pulse|respond\w*|wake|waking|conscious|unconscious|collaps\w*"

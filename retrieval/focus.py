@@ -63,20 +63,24 @@ class FocusSettings:
 _SITUATION = re.compile(r"\ball (?:of )?this\b", re.IGNORECASE)
 
 
-def _refers_back(message: str) -> bool:
-    """Whether the asking sentences point back at something the story named."""
+def _asking(message: str) -> tuple[list[str], int]:
+    """The sentences of ``message`` that ask, and how many sentences it has."""
     parts = [p for p in _SENTENCES.split(message) if p.strip()]
-    asking = " ".join(p for p in parts if p.rstrip().endswith("?") or _ASKING.match(p))
-    return bool(set(words(_SITUATION.sub(" ", asking))) & PRONOUNS)
+    return [p for p in parts if p.rstrip().endswith("?") or _ASKING.match(p)], len(parts)
 
 
 def question_words(message: str) -> set[str] | None:
     """Words of the sentences that ask, when a message also has sentences that don't."""
-    parts = [p for p in _SENTENCES.split(message) if p.strip()]
-    asking = [p for p in parts if p.rstrip().endswith("?") or _ASKING.match(p)]
-    if not asking or len(asking) == len(parts):
+    asking, total = _asking(message)
+    if not asking or len(asking) == total:
         return None
     return {w for p in asking for w in words(p)}
+
+
+def _refers_back(message: str) -> bool:
+    """Whether the asking sentences point back at something the story named."""
+    asking, _ = _asking(message)
+    return bool(set(words(_SITUATION.sub(" ", " ".join(asking)))) & PRONOUNS)
 
 
 def focus(
