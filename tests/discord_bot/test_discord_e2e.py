@@ -295,12 +295,16 @@ async def test_cooldown_gives_a_polite_reply(
     bot = make_bot(corpus_copy, tmp_path / "data", safety_router, cooldown_seconds=60)
     async with fake.run_bot(bot):
         await fake.dispatch("MESSAGE_CREATE", fake.mention_message("what is riluzole?"))
-        await fake.wait_for_request("POST", r"/channels/\d+/messages/\d+/threads")
+        thread_id = (
+            await fake.wait_for_request("POST", r"/channels/\d+/messages/\d+/threads")
+        ).response["id"]
         await fake.dispatch("MESSAGE_CREATE", fake.mention_message("and relyvrio?"))
         general = fake.channels["general"]["id"]
         polite = await fake.wait_for_request("POST", rf"/channels/{general}/messages")
         assert "one question at a time" in _text(polite)
         _assert_disclaimer_and_no_pings(polite)
+        # The first answer is still being sent into its thread: let it land before closing.
+        await fake.wait_for_request("POST", rf"/channels/{thread_id}/messages")
 
 
 async def test_settings_survive_a_restart(
