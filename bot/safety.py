@@ -313,9 +313,11 @@ PERSONAL_MEDICINE = _rules(
         "changing my medicine": r"\b(?:stop|stopping|quit|quitting|skip|skipping|double"
         r"|doubling|restart|halve|wean|come off|get off|go off|pause|pausing) (?:taking )?"
         r"(?:my|his|her|their|our) \w+",
+        # "how often should I?", "how much do we give": not "how often do they check it".
         "how much should I take": r"\bhow (?:much|many|often) (?:should|can|do|does|must) "
         + _WHO
-        + r"\b|\bhow (?:much|many|often)\b.{0,40}\b(?:should|can|do|does|must) "
+        + r"(?:\s*(?:[?.!]|$)|\s+(?:take|give|use|have|need|get|be)\b)"
+        + r"|\bhow (?:much|many|often)\b.{0,40}\b(?:should|can|do|does|must) "
         + _WHO
         + r" (?:take|give|use|have)\b|\b(?:more|less) often than prescribed\b",
         "how do I take it": r"\bhow (?:do|should|can|does|would) "

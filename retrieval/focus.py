@@ -40,6 +40,10 @@ CARE_WORDS = frozenset(
     """.split()
 )
 
+#: Hedges: "how long do people usually live?" asks how long, not what is usual; they count
+#: like an everyday word, however rare they are in English.
+HEDGE_WORDS = frozenset("usually usual normally typically typical generally".split())
+
 _SENTENCES = re.compile(r"(?<=[.?!])\s+|\n+")
 _ASKING = re.compile(
     r"^\s*(?:what|how|why|when|where|which|who|whats|is|are|can|could|should|does|do|did|will"
@@ -56,6 +60,7 @@ class FocusSettings:
     number: float = 0.3  # a bare number ("38", "8 different meds")
     context: float = 0.0  # people and feelings ("my dad", "scared")
     care: float = 0.3  # the people and places of care ("the neuro", "at clinic")
+    hedge: float = 0.5  # "usually", "normally"
 
 
 # "All this" points at the whole situation, not at a thing named in the story ("all these"
@@ -113,6 +118,8 @@ def focus(
             factor = settings.number
         elif mine <= CARE_WORDS and not only_care:
             factor = settings.care
+        elif mine and mine <= HEDGE_WORDS:
+            factor = settings.hedge
         story = asked is not None and mine & said and not mine & asked
         if story and not (refers_back and mine & names):
             factor *= settings.story

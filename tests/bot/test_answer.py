@@ -105,6 +105,7 @@ def test_no_answer_names_the_unknown_word(service: AnswerService):
         ("what can help with drooling?", "salivation"),
         ("what is the life expectancy with ALS?", "three years"),
         ("does NIV help?", "Non-invasive ventilation"),
+        ("how long do people usually live with ALS?", "live for five years"),
     ],
 )
 def test_answerable_questions_are_answered_with_the_fact(service: AnswerService, question, fact):
@@ -452,6 +453,7 @@ def test_a_question_that_only_mentions_you_is_still_answered(service: AnswerServ
     [
         ("should we see a dietitian?", "nutritionists"),
         ("can we borrow an ipad that talks?", "tablet computers"),
+        ("would my husband qualify for a trial?", "eligible for a clinical study"),
     ],
 )
 def test_lay_names_find_the_documents_words(retriever: Retriever, question: str, found: str):

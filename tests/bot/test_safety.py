@@ -97,6 +97,8 @@ def test_ordinary_questions_are_not_alarms(safety_router, message: str):
         "my mom wants to start relyvrio, should she?",
         "how do I take my relyvrio, just swallow the powder?",
         "how many days in a row is he supposed to get the edaravone drip",
+        "how much should I take?",
+        "how often should he have it",
     ],
 )
 def test_personal_medicine_decisions(safety_router, message: str):
@@ -111,6 +113,7 @@ def test_personal_medicine_decisions(safety_router, message: str):
         "what are the side effects of edaravone?",
         "how do I take care of my husband at home?",
         "how do we get hospice started for my wife",
+        "how often do they check his breathing?",
     ],
 )
 def test_general_medicine_questions_are_not_personal(safety_router, message: str):

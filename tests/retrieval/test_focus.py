@@ -88,3 +88,10 @@ def test_the_people_and_places_of_care_count_little_in_a_question_about_somethin
     assert w["neuro"] < 0.5
     # ... but a question about them still is one.
     assert weights(retriever, "what does a neurologist do?")["neurologist"] >= 0.5
+
+
+def test_a_hedge_counts_less_than_what_is_asked(retriever):
+    # "usually" is rare enough in English to weigh fully, and the glossary reads it as
+    # "common" ("symptoms most often begin..."), but the question asks how long people live.
+    w = weights(retriever, "how long do people usually live with ALS?")
+    assert w["usually"] < w["als"]
