@@ -92,6 +92,10 @@ class Glossary:
             canonical = tuple(words(group["canonical"]))
             for variant in [group["canonical"], *group.get("variants", [])]:
                 key = tuple(words(variant))
+                # One-letter words are not words to us: "g tube" would be read as "tube",
+                # and then every tube (a trach's too) would be a feeding tube.
+                if not key or (len(key) == 1 and len(variant.split()) > 1):
+                    raise ValueError(f"glossary: {variant!r} would be read as {key!r}")
                 if key in phrases and phrases[key] != canonical:
                     raise ValueError(f"glossary: {variant!r} is in two groups")
                 phrases[key] = canonical

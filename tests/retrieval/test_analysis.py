@@ -60,6 +60,19 @@ def test_glossary_rejects_a_variant_in_two_groups():
         Glossary.from_toml(text)
 
 
+@pytest.mark.parametrize("variant", ["g tube", "i v"])
+def test_glossary_rejects_a_variant_that_loses_a_one_letter_word(variant: str):
+    text = f'[[group]]\ncanonical = "feeding tube"\nvariants = ["{variant}"]\n'
+    with pytest.raises(ValueError, match="would be read as"):
+        Glossary.from_toml(text)
+    # A phrase keeps its meaning without its article: "swallow a pill" is "swallow pill".
+    Glossary.from_toml('[[group]]\ncanonical = "oral"\nvariants = ["swallow a pill"]\n')
+
+
+def test_a_bare_tube_is_not_a_feeding_tube():
+    assert ANALYZER.analyze("the tube is connected to a respirator").count("feed") == 0
+
+
 def _vocab():
     from corpus import BUNDLED_CORPUS
 
