@@ -43,8 +43,8 @@ DEFAULT_SETS = (
     "heldout.jsonl",
     "heldout_fresh.jsonl",
     "followups_dev.jsonl",
-)  # heldout_final.jsonl and heldout_blind.jsonl only by name (--questions): they must stay
-# unseen while tuning
+)  # heldout_final.jsonl, heldout_blind.jsonl and heldout_blind2.jsonl only by name
+# (--questions): they must stay unseen while tuning
 SINGLE_TURN = frozenset({"factoid", "dosing"})
 
 
