@@ -132,6 +132,10 @@ CRISIS = _rules(
         r"(?:lake|river|traffic|wall|water|ocean)|in front of|off (?:a|the) (?:bridge|roof|cliff)"
         r"|how (?:i|i would|to) (?:would )?(?:do it|end it|go|die)|taking all|the whole bottle"
         r"|pulling off|not waking up|helping (?:that|it) along|overdos\w*)",
+        "crashing on purpose": r"\b(?:feel|feels|felt) like (?:\w+ ){0,2}(?:driv\w+|steer\w*"
+        r"|swerv\w+|crash\w+|walk\w*|step\w*) (?:\w+ ){0,2}(?:into|in front of|off) "
+        r"(?:a |an |the )?(?:tree|truck|lorry|bus|train|traffic|wall|bridge|river|lake|cliff"
+        r"|oncoming)\b",
         "saving pills": r"\b(?:saving|saved|save|stockpil\w*|hoard\w*|collecting|lined up|enough)"
         r"(?: up)? (?:(?:my|his|her|all (?:my|his|her)|the|all the) )?(?:\w+ )?" + _MEANS + r"\b"
         r"|\b" + _MEANS + r" (?:saved|lined up|stockpiled)\b"
