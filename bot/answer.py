@@ -77,6 +77,13 @@ _TAKING = re.compile(
     re.IGNORECASE,
 )
 _DOSE_QUESTION = re.compile(r"\bhow (?:much|many|often)\b|\bmg\b|\bdose\b", re.IGNORECASE)
+_HOW_TAKEN = re.compile(
+    r"\b(?:dos(?:e|es|age|ing)|mg|how (?:much|many|often)|tak(?:e|en|es|ing)|took|given|giving)\b",
+    re.IGNORECASE,
+)
+# Asks for an amount, so the documented dose answers it; "how often" asks for a schedule
+# ("10-14 days in a row, once a month"), which no dose sentence gives.
+_AMOUNT_QUESTION = re.compile(r"\bhow (?:much|many)\b|\bmg\b|\bdose\b", re.IGNORECASE)
 
 
 def _medicines_named(retriever: Retriever, text: str) -> list[tuple[str, ...]]:
@@ -216,10 +223,15 @@ class AnswerService:
                 kind=Kind.NO_ANSWER, text=SMALL_TALK_TEXT, notes=self._notes(personal, [])
             )
         query = resolution.query
-        if personal and _DOSE_QUESTION.search(text):
+        if personal and _AMOUNT_QUESTION.search(text):
             query += " dosage"  # "how much should I take" asks for the documented dose
 
-        answer = self.answer_query(query, personal, text)
+        # A general question about how a medicine is taken or dosed ("what's the normal dose
+        # of riluzole?") gets the care-team notice too: the answer gives a dose.
+        notice = personal or bool(
+            _HOW_TAKEN.search(text) and _medicines_named(retriever, resolution.query)
+        )
+        answer = self.answer_query(query, notice, text)
         if (
             personal
             and answer.kind is Kind.NO_ANSWER

@@ -43,7 +43,9 @@ _ELLIPSIS = re.compile(
 
 
 _BARE_QUESTION = re.compile(
-    r"^\W*(?:why|why not|how|how so|how come|really|are you sure|what do you mean)\W*$",
+    r"^\W*(?:why|why not|how|how so|how come|really|are you sure|what do you mean|when|since when"
+    r"|from when|where|who|who for|for who|for whom|which|which one|what for|how long|how often"
+    r"|how much|how many)\W*$",
     re.IGNORECASE,
 )
 # "is it worth trying a feeding tube?", "is it normal to feel tired?": an "it" that points

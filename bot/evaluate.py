@@ -43,6 +43,7 @@ DEFAULT_SETS = (
     "heldout.jsonl",
     "heldout_fresh.jsonl",
     "followups_dev.jsonl",
+    "questions_dev3.jsonl",
 )  # heldout_final.jsonl, heldout_blind.jsonl and heldout_blind2.jsonl only by name
 # (--questions): they must stay unseen while tuning
 SINGLE_TURN = frozenset({"factoid", "dosing"})

@@ -82,6 +82,7 @@ def test_sources_list_dates_and_publishers_only_as_stated(service: AnswerService
         "how do I turn off Discord notifications for this bot?",
         "what's the weather like tomorrow?",
         "can I take CoQ10 supplements for ALS?",
+        "when does someone with ALS qualify for hospice?",
     ],
 )
 def test_out_of_corpus_questions_get_an_honest_no_answer(service: AnswerService, question):
@@ -150,6 +151,13 @@ def test_a_bare_why_asks_the_last_question_further(service):
     assert answer.kind is Kind.ANSWER and "enteral" in answer.query.lower()
     # ... but thanks is not a question.
     assert service.reply("thanks", "c6").kind is Kind.NO_ANSWER
+
+
+def test_a_bare_when_asks_the_last_question_further(service):
+    service.reply("we were told edaravone is fda approved", "c6b")
+    answer = service.reply("since when?", "c6b")
+    assert answer.kind is Kind.ANSWER and "edaravone" in answer.query.lower()
+    assert "2017" in answer.text
 
 
 def test_an_it_that_points_at_nothing_does_not_carry_the_last_topic(service):
@@ -246,6 +254,19 @@ def test_personal_dosing_gives_documented_facts_and_the_care_team(service: Answe
     assert answer.kind is Kind.ANSWER
     assert "50 mg twice daily" in answer.text
     assert CARE_TEAM_NOTICE in answer.notes and CARE_TEAM_NOTICE in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question", ["what's the usual dose of riluzole?", "how is relyvrio taken, is it a pill?"]
+)
+def test_a_general_question_about_taking_a_medicine_also_gets_the_care_team_notice(
+    service: AnswerService, question: str
+):
+    answer = service.reply(question)
+    assert answer.kind is Kind.ANSWER
+    assert CARE_TEAM_NOTICE in answer.answer
+    # ... but a question about what a medicine is does not.
+    assert CARE_TEAM_NOTICE not in service.reply("what is riluzole?", "other").answer
 
 
 def test_stop_my_medicine_gets_the_care_team_notice(service: AnswerService):
@@ -454,6 +475,7 @@ def test_a_question_that_only_mentions_you_is_still_answered(service: AnswerServ
         ("should we see a dietitian?", "nutritionists"),
         ("can we borrow an ipad that talks?", "tablet computers"),
         ("would my husband qualify for a trial?", "eligible for a clinical study"),
+        ("is a feeding tube better than tpn?", "parenteral nutrition"),
     ],
 )
 def test_lay_names_find_the_documents_words(retriever: Retriever, question: str, found: str):

@@ -117,3 +117,11 @@ def test_a_misspelt_filler_word_is_dropped_not_taken_for_a_name(retriever):
     analyzed = retriever.analyze("is stretching every day actualy worth it")
     assert analyzed.repairs.get("actualy") == "actually"
     assert all("actual" not in " ".join(c.words) for c in analyzed.concepts)
+
+
+def test_lay_phrases_add_the_documents_word():
+    assert "progress" in ANALYZER.analyze("mum is going downhill")
+    assert "newer" in ANALYZER.analyze("which one is the newest?")
+    # "qualify" alone says nothing of trials: "qualify for hospice" must not find them.
+    assert "elig" in ANALYZER.analyze("would he qualify for a trial")
+    assert "elig" not in ANALYZER.analyze("when does he qualify for hospice")
