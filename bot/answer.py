@@ -39,6 +39,10 @@ SMALL_TALK_TEXT = (
     "I'm here to answer questions about ALS treatment from my documents. What would you like "
     "to know?"
 )
+WHICH_MEDICINE_TEXT = (
+    "Which medicine do you mean? Tell me its name (for example riluzole or Radicava) and I'll "
+    "say what my documents say about its dose."
+)
 ABOUT_TEXT = (
     "I'm alsbot, a computer program, not a doctor, nurse or person. I answer questions about "
     "ALS treatment only by quoting a small set of documents, and I cite every sentence so you "
@@ -81,9 +85,6 @@ _HOW_TAKEN = re.compile(
     r"\b(?:dos(?:e|es|age|ing)|mg|how (?:much|many|often)|tak(?:e|en|es|ing)|took|given|giving)\b",
     re.IGNORECASE,
 )
-# Asks for an amount, so the documented dose answers it; "how often" asks for a schedule
-# ("10-14 days in a row, once a month"), which no dose sentence gives.
-_AMOUNT_QUESTION = re.compile(r"\bhow (?:much|many)\b|\bmg\b|\bdose\b", re.IGNORECASE)
 
 
 def _medicines_named(retriever: Retriever, text: str) -> list[tuple[str, ...]]:
@@ -127,6 +128,24 @@ def _naming(
         for s in composition.statements
         if about(s.lead)
     ]
+    keys = {c.key for s in kept for c in s.all}
+    conflicts = [(a, b) for a, b in composition.conflicts if a.key in keys and b.key in keys]
+    return replace(composition, statements=kept, conflicts=conflicts)
+
+
+_AMOUNT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:mg|milligrams?|ml|mcg)\b", re.IGNORECASE)
+
+
+def _without_unnamed_doses(composition: Composition, medicines: frozenset[str]) -> Composition:
+    """The statements, less any that gives an amount without naming a medicine."""
+
+    def unnamed_dose(candidate: Candidate) -> bool:
+        said = " ".join(words(candidate.sentence.text))
+        return bool(_AMOUNT.search(candidate.sentence.text)) and not any(
+            re.search(rf"\b{re.escape(m)}\b", said) for m in medicines
+        )
+
+    kept = [s for s in composition.statements if not unnamed_dose(s.lead)]
     keys = {c.key for s in kept for c in s.all}
     conflicts = [(a, b) for a, b in composition.conflicts if a.key in keys and b.key in keys]
     return replace(composition, statements=kept, conflicts=conflicts)
@@ -196,6 +215,9 @@ class AnswerService:
         assessment = self.safety.assess(text)
         route = assessment.route
         if route in (safety.Route.CRISIS, safety.Route.EMERGENCY):
+            # Start the conversation afresh: a short "how many?" or "why?" after a crisis
+            # must never be answered from the medicine question asked before it.
+            self.conversations.reset(conversation_id)
             return self._safety_reply(text[:MAX_QUESTION_CHARS], assessment)
         if len(text) > MAX_QUESTION_CHARS:
             return Answer(
@@ -219,18 +241,25 @@ class AnswerService:
         )
         personal = route is safety.Route.PERSONAL_MEDICINE
         if not (resolution.topic or resolution.aspects or resolution.followup):
+            # Remembered, topic-less: a bare "why?" after "thanks" has nothing to ask further.
+            conversation.add(Turn(text, text, (), (), now))
             return Answer(
                 kind=Kind.NO_ANSWER, text=SMALL_TALK_TEXT, notes=self._notes(personal, [])
             )
-        query = resolution.query
-        if personal and _AMOUNT_QUESTION.search(text):
-            query += " dosage"  # "how much should I take" asks for the documented dose
-
         # A general question about how a medicine is taken or dosed ("what's the normal dose
         # of riluzole?") gets the care-team notice too: the answer gives a dose.
         notice = personal or bool(
             _HOW_TAKEN.search(text) and _medicines_named(retriever, resolution.query)
         )
+        query = resolution.query
+        if personal and _DOSE_QUESTION.search(text):
+            if not _medicines_named(retriever, query):
+                # "how much should I take?" with no medicine named: a dose found for some
+                # medicine must not answer it.
+                return Answer(
+                    kind=Kind.NO_ANSWER, text=WHICH_MEDICINE_TEXT, notes=self._notes(True, [])
+                )
+            query += " dosage"  # "how much should I take" asks for the documented dose
         answer = self.answer_query(query, notice, text)
         if (
             personal
@@ -239,6 +268,11 @@ class AnswerService:
             and assessment.worry < WORRIED
         ):
             answer = self._documented_facts(retriever, text) or answer
+        if answer.kind is Kind.NO_ANSWER and query != resolution.query:
+            # A schedule stated without a dose ("10-14 days in a row, once a month"), for a
+            # medicine named earlier in the conversation: the question as asked finds it.
+            query = resolution.query
+            answer = self.answer_query(query, notice, text)
         conversation.add(Turn(text, query, resolution.topic, resolution.aspects, now))
         conversation.last_answer = answer
         return answer
@@ -298,9 +332,13 @@ class AnswerService:
         # A question about a medicine is answered with sentences about it only: a dose or an
         # effect stated for another medicine must never read as this one's.
         naming = _spellings(retriever, _medicines_named(retriever, query))
+        medicines = frozenset(" ".join(p) for p in retriever.analyzer.glossary.medicines)
         if naming:
-            medicines = {" ".join(p) for p in retriever.analyzer.glossary.medicines}
-            composition = _naming(composition, naming, frozenset(medicines - naming))
+            composition = _naming(composition, naming, medicines - naming)
+        else:
+            # No medicine asked about: a dose must say whose it is ("50 mg twice daily" alone
+            # is riluzole's, and would read as the answer for any medicine).
+            composition = _without_unnamed_doses(composition, medicines)
         # A name the documents never mention, asked about directly ("what is tofersen?").
         unknown = unknown_names(index, judged.concepts)
         needed = self.settings.min_confidence_unknown if unknown else self.settings.min_confidence

@@ -43,9 +43,7 @@ _ELLIPSIS = re.compile(
 
 
 _BARE_QUESTION = re.compile(
-    r"^\W*(?:why|why not|how|how so|how come|really|are you sure|what do you mean|when|since when"
-    r"|from when|where|who|who for|for who|for whom|which|which one|what for|how long|how often"
-    r"|how much|how many)\W*$",
+    r"^\W*(?:why|why not|how|how so|how come|really|are you sure|what do you mean)\W*$",
     re.IGNORECASE,
 )
 # "is it worth trying a feeding tube?", "is it normal to feel tired?": an "it" that points
@@ -124,8 +122,9 @@ def resolve(
         return Resolution(f"{question} {last.query}", True, last.topic, last.aspects)
     if (said & PRONOUNS and (subject_pronoun or not named)) or (not topic and aspects):
         return Resolution(" ".join([question, *carried]), True, last.topic, tuple(aspects))
-    if _BARE_QUESTION.match(question):
-        # "why?", "how come?": the last question, asked further.
+    if _BARE_QUESTION.match(question) and history[-1] is last:
+        # "why?", "how come?": the question just asked, asked further (never one from before
+        # a turn that had nothing to ask about, such as "thanks").
         return Resolution(f"{question} {last.query}", True, last.topic, last.aspects)
     return Resolution(question, False, tuple(topic), tuple(aspects))
 

@@ -132,10 +132,10 @@ CRISIS = _rules(
         r"(?:lake|river|traffic|wall|water|ocean)|in front of|off (?:a|the) (?:bridge|roof|cliff)"
         r"|how (?:i|i would|to) (?:would )?(?:do it|end it|go|die)|taking all|the whole bottle"
         r"|pulling off|not waking up|helping (?:that|it) along|overdos\w*)",
+        # Driving only: "it feels like walking into a wall" is a saying, not a plan.
         "crashing on purpose": r"\b(?:feel|feels|felt) like (?:\w+ ){0,2}(?:driv\w+|steer\w*"
-        r"|swerv\w+|crash\w+|walk\w*|step\w*) (?:\w+ ){0,2}(?:into|in front of|off) "
-        r"(?:a |an |the )?(?:tree|truck|lorry|bus|train|traffic|wall|bridge|river|lake|cliff"
-        r"|oncoming)\b",
+        r"|swerv\w+|crash\w+) (?:\w+ ){0,2}(?:into|in front of|off) (?:a |an |the )?"
+        r"(?:tree|truck|lorry|bus|train|traffic|wall|bridge|river|lake|cliff|road|oncoming)\b",
         "saving pills": r"\b(?:saving|saved|save|stockpil\w*|hoard\w*|collecting|lined up|enough)"
         r"(?: up)? (?:(?:my|his|her|all (?:my|his|her)|the|all the) )?(?:\w+ )?" + _MEANS + r"\b"
         r"|\b" + _MEANS + r" (?:saved|lined up|stockpiled)\b"
@@ -320,7 +320,9 @@ PERSONAL_MEDICINE = _rules(
         # "how often should I?", "how much do we give": not "how often do they check it".
         "how much should I take": r"\bhow (?:much|many|often) (?:should|can|do|does|must) "
         + _WHO
-        + r"(?:\s*(?:[?.!]|$)|\s+(?:take|give|use|have|need|get|be)\b)"
+        + r"(?:\s*(?:[?.!]|$)|\s+"
+        + _ADVERBS
+        + r"(?:take|give|use|have)\b)"
         + r"|\bhow (?:much|many|often)\b.{0,40}\b(?:should|can|do|does|must) "
         + _WHO
         + r" (?:take|give|use|have)\b|\b(?:more|less) often than prescribed\b",

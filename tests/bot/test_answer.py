@@ -153,11 +153,30 @@ def test_a_bare_why_asks_the_last_question_further(service):
     assert service.reply("thanks", "c6").kind is Kind.NO_ANSWER
 
 
-def test_a_bare_when_asks_the_last_question_further(service):
-    service.reply("we were told edaravone is fda approved", "c6b")
-    answer = service.reply("since when?", "c6b")
-    assert answer.kind is Kind.ANSWER and "edaravone" in answer.query.lower()
-    assert "2017" in answer.text
+@pytest.mark.parametrize(
+    ("before", "alarm", "short"),
+    [
+        ("what is the dose of riluzole?", "I've been saving up his pills", "how many?"),
+        (
+            "what are the side effects of edaravone?",
+            "he's not breathing, his lips are blue",
+            "why?",
+        ),
+    ],
+)
+def test_nothing_said_before_a_crisis_or_emergency_answers_what_comes_after(
+    service, before: str, alarm: str, short: str
+):
+    service.reply(before, "c6c")
+    assert service.reply(alarm, "c6c").kind in (Kind.CRISIS, Kind.EMERGENCY)
+    answer = service.reply(short, "c6c")
+    assert answer.kind is Kind.NO_ANSWER and answer.citations == []
+
+
+def test_a_bare_why_after_thanks_has_nothing_to_ask_further(service):
+    service.reply("what is riluzole?", "c6d")
+    service.reply("thanks", "c6d")
+    assert service.reply("why?", "c6d").citations == []
 
 
 def test_an_it_that_points_at_nothing_does_not_carry_the_last_topic(service):
@@ -267,6 +286,20 @@ def test_a_general_question_about_taking_a_medicine_also_gets_the_care_team_noti
     assert CARE_TEAM_NOTICE in answer.answer
     # ... but a question about what a medicine is does not.
     assert CARE_TEAM_NOTICE not in service.reply("what is riluzole?", "other").answer
+
+
+def test_how_often_to_take_a_medicine_gets_its_documented_schedule(service: AnswerService):
+    answer = service.reply("how often should I take riluzole?")
+    assert "twice daily" in answer.text and CARE_TEAM_NOTICE in answer.answer
+    _check_quotes(answer)
+
+
+@pytest.mark.parametrize("question", ["how much should I take?", "how many can I safely take?"])
+def test_a_dose_question_naming_no_medicine_asks_which_one(service, question: str):
+    answer = service.reply(question)
+    assert answer.kind is Kind.NO_ANSWER and answer.citations == []
+    assert "Which medicine" in answer.text and "mg" not in answer.text
+    assert CARE_TEAM_NOTICE in answer.answer
 
 
 def test_stop_my_medicine_gets_the_care_team_notice(service: AnswerService):

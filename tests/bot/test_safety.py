@@ -82,6 +82,8 @@ def test_emergency(safety_router, message: str):
         "her speech got slurred over months, will speech therapy help?",
         "he is struggling with buttons and zips, what clothes help?",
         "i feel like jumping for joy, the trial accepted him",
+        "since the diagnosis it feels like walking into a wall, what support is there for carers?",
+        "getting the diagnosis felt like stepping off a cliff, where do we start?",
         "my husband has a trach and is on the vent now, what do carers need to know?",
         "mum sleeps with her bipap every night now",
     ],
@@ -103,6 +105,7 @@ def test_ordinary_questions_are_not_alarms(safety_router, message: str):
         "how many days in a row is he supposed to get the edaravone drip",
         "how much should I take?",
         "how often should he have it",
+        "how many can I safely take a day?",
     ],
 )
 def test_personal_medicine_decisions(safety_router, message: str):
@@ -118,6 +121,7 @@ def test_personal_medicine_decisions(safety_router, message: str):
         "how do I take care of my husband at home?",
         "how do we get hospice started for my wife",
         "how often do they check his breathing?",
+        "how often do I need to see the neurologist?",
     ],
 )
 def test_general_medicine_questions_are_not_personal(safety_router, message: str):
