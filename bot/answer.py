@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from bot import safety
@@ -105,6 +106,24 @@ def _spellings(retriever: Retriever, named: list[tuple[str, ...]]) -> frozenset[
     return frozenset(" ".join(p) for p, m in medicines.items() if m in named)
 
 
+def _mentions(text: str, names: frozenset[str]) -> bool:
+    said = " ".join(words(text))
+    return any(re.search(rf"\b{re.escape(n)}\b", said) for n in names)
+
+
+def _keeping(composition: Composition, keep: Callable[[Candidate], bool]) -> Composition:
+    """The statements whose sentence ``keep`` accepts, each cited only by the quotes it
+    accepts, and the disagreements left between them."""
+    kept = [
+        replace(s, support=[c for c in s.support if keep(c)])
+        for s in composition.statements
+        if keep(s.lead)
+    ]
+    keys = {c.key for s in kept for c in s.all}
+    conflicts = [(a, b) for a, b in composition.conflicts if a.key in keys and b.key in keys]
+    return replace(composition, statements=kept, conflicts=conflicts)
+
+
 def _naming(
     composition: Composition, spellings: frozenset[str], others: frozenset[str]
 ) -> Composition:
@@ -113,24 +132,13 @@ def _naming(
     facts. An unnamed "The recommended dosage is 50 mg twice daily" must never pass for
     another medicine's dose."""
 
-    def mentions(text: str, names: frozenset[str]) -> bool:
-        said = " ".join(words(text))
-        return any(re.search(rf"\b{re.escape(n)}\b", said) for n in names)
-
     def about(candidate: Candidate) -> bool:
         chunk = candidate.hit.chunk.text
-        return mentions(candidate.sentence.text, spellings) or (
-            mentions(chunk, spellings) and not mentions(chunk, others)
+        return _mentions(candidate.sentence.text, spellings) or (
+            _mentions(chunk, spellings) and not _mentions(chunk, others)
         )
 
-    kept = [
-        replace(s, support=[c for c in s.support if about(c)])
-        for s in composition.statements
-        if about(s.lead)
-    ]
-    keys = {c.key for s in kept for c in s.all}
-    conflicts = [(a, b) for a, b in composition.conflicts if a.key in keys and b.key in keys]
-    return replace(composition, statements=kept, conflicts=conflicts)
+    return _keeping(composition, about)
 
 
 _AMOUNT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:mg|milligrams?|ml|mcg)\b", re.IGNORECASE)
@@ -138,17 +146,10 @@ _AMOUNT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:mg|milligrams?|ml|mcg)\b", re.IGNORE
 
 def _without_unnamed_doses(composition: Composition, medicines: frozenset[str]) -> Composition:
     """The statements, less any that gives an amount without naming a medicine."""
-
-    def unnamed_dose(candidate: Candidate) -> bool:
-        said = " ".join(words(candidate.sentence.text))
-        return bool(_AMOUNT.search(candidate.sentence.text)) and not any(
-            re.search(rf"\b{re.escape(m)}\b", said) for m in medicines
-        )
-
-    kept = [s for s in composition.statements if not unnamed_dose(s.lead)]
-    keys = {c.key for s in kept for c in s.all}
-    conflicts = [(a, b) for a, b in composition.conflicts if a.key in keys and b.key in keys]
-    return replace(composition, statements=kept, conflicts=conflicts)
+    return _keeping(
+        composition,
+        lambda c: not _AMOUNT.search(c.sentence.text) or _mentions(c.sentence.text, medicines),
+    )
 
 
 def _about_me(text: str) -> bool:
@@ -248,12 +249,12 @@ class AnswerService:
             )
         # A general question about how a medicine is taken or dosed ("what's the normal dose
         # of riluzole?") gets the care-team notice too: the answer gives a dose.
-        notice = personal or bool(
-            _HOW_TAKEN.search(text) and _medicines_named(retriever, resolution.query)
-        )
+        named = _medicines_named(retriever, resolution.query)
+        notice = personal or bool(_HOW_TAKEN.search(text) and named)
         query = resolution.query
-        if personal and _DOSE_QUESTION.search(text):
-            if not _medicines_named(retriever, query):
+        dosed = personal and bool(_DOSE_QUESTION.search(text))
+        if dosed:
+            if not named:
                 # "how much should I take?" with no medicine named: a dose found for some
                 # medicine must not answer it.
                 return Answer(
@@ -268,7 +269,7 @@ class AnswerService:
             and assessment.worry < WORRIED
         ):
             answer = self._documented_facts(retriever, text) or answer
-        if answer.kind is Kind.NO_ANSWER and query != resolution.query:
+        if answer.kind is Kind.NO_ANSWER and dosed:
             # A schedule stated without a dose ("10-14 days in a row, once a month"), for a
             # medicine named earlier in the conversation: the question as asked finds it.
             query = resolution.query
@@ -332,7 +333,7 @@ class AnswerService:
         # A question about a medicine is answered with sentences about it only: a dose or an
         # effect stated for another medicine must never read as this one's.
         naming = _spellings(retriever, _medicines_named(retriever, query))
-        medicines = frozenset(" ".join(p) for p in retriever.analyzer.glossary.medicines)
+        medicines = retriever.analyzer.glossary.medicine_names
         if naming:
             composition = _naming(composition, naming, medicines - naming)
         else:

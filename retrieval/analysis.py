@@ -110,6 +110,11 @@ class Glossary:
         return cls.from_toml(_data("glossary.toml"))
 
     @cached_property
+    def medicine_names(self) -> frozenset[str]:
+        """Every spelling of every medicine ("rilutek", "riluzole", "radicava ors")."""
+        return frozenset(" ".join(p) for p in self.medicines)
+
+    @cached_property
     def longest(self) -> int:
         return max((len(p) for p in self.phrases), default=0)
 
