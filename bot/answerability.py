@@ -23,11 +23,14 @@ import sys
 from pathlib import Path
 
 import bot.compose
+import bot.examples
 import retrieval.analysis
+import retrieval.examples
 import retrieval.focus
 import retrieval.index
 import retrieval.search
 from bot.compose import Composition, compose
+from bot.examples import example_questions, open_retriever
 from bot.learning import LinearModel, bundled_examples, fingerprint, load_or_fit, source_of
 from corpus import BUNDLED_CORPUS
 from retrieval.analysis import COMMON_FREQUENCY, AnalyzedQuery, english_dictionary_version
@@ -81,7 +84,9 @@ def features(
 #: The modules (besides this one) whose code computes the features.
 FEATURE_MODULES = (
     bot.compose,
+    bot.examples,
     retrieval.analysis,
+    retrieval.examples,
     retrieval.focus,
     retrieval.index,
     retrieval.search,
@@ -97,9 +102,11 @@ def training_questions() -> list[tuple[str, bool]]:
     return [(i["text"], bool(i["answerable"])) for i in bundled_examples("answerability_")]
 
 
-def question_features(retriever: Retriever, text: str) -> dict[str, float]:
+def question_features(retriever: Retriever, text: str, leave_out: bool = False) -> dict[str, float]:
+    """The judge's features for ``text``; ``leave_out`` for a training question, which must
+    not find itself among the example questions."""
     query = retriever.analyze(text)
-    hits = retriever.hits(query, PASSAGES)
+    hits = retriever.hits(query, PASSAGES, leave_out=text if leave_out else None)
     composition = compose(retriever.index, query, hits, None, retriever.analyzer)
     return features(retriever.index, query, composition)
 
@@ -110,7 +117,7 @@ def load_or_train(
     """The judge fitted on the bundled questions against the bundled corpus's index (opened
     from ``index_dir`` unless given as ``bundled``), the one they are labelled against."""
     if bundled is None:
-        bundled, _ = Retriever.open(BUNDLED_CORPUS, index_dir)
+        bundled, _ = open_retriever(BUNDLED_CORPUS, index_dir)
     examples = training_questions()
     code = source_of(sys.modules[__name__], *FEATURE_MODULES)
     key = fingerprint(
@@ -120,10 +127,11 @@ def load_or_train(
         bundled.index.fingerprint,
         *code,
         *(f"{label}\t{text}" for text, label in examples),
+        *(f"{e.question}\t{e.evidence}" for e in example_questions()),
     )
 
     def fit() -> object:
-        rows = [question_features(bundled, text) for text, _ in examples]
+        rows = [question_features(bundled, text, leave_out=True) for text, _ in examples]
         return LinearModel.fit(rows, [label for _, label in examples], C).pipeline
 
     # Only scikit-learn's pipeline is pickled, so a change to LinearModel cannot meet an old

@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot import terminal
+from bot import examples, terminal
 from bot.answer import AnswerService
 from bot.answerability import AnswerabilityModel
 from bot.answerability import load_or_train as answerability_model
@@ -47,7 +47,7 @@ def _positive_k(value: str) -> int:
 
 
 def open_retriever(settings: Settings, corpus: Path | None, force: bool = False) -> Retriever:
-    retriever, opened = Retriever.open(
+    retriever, opened = examples.open_retriever(
         corpus or settings.corpus, _cache_dir(settings.index_dir), force=force
     )
     log.debug("index %s in %.2fs", opened.status, opened.seconds)

@@ -31,6 +31,7 @@ class ComposeSettings:
     idf_power: float = 0.0  # how much rarer words of the question count in choosing sentences
     context: bool = True  # a sentence leaning on the one before is judged with it
     definition: float = 1.5  # "what is X?": a sentence that defines X ("X is a ...") counts more
+    hint: float = 0.5  # a sentence answering a similar example question counts up to 1+hint times
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,18 @@ def _defined(analyzer: Analyzer, query: AnalyzedQuery, sentence: Sentence) -> bo
     )
 
 
+def hinted(sentence: str, hints: tuple[tuple[str, float], ...]) -> float:
+    """How well the best example question whose quote is this sentence, part of it, or holds
+    it, matches the question (0 when none does; at most 1)."""
+    text = " ".join(sentence.split()).lower()
+    strengths = [
+        strength
+        for quote, strength in hints
+        if (q := " ".join(quote.split()).lower()) and (q in text or text in q)
+    ]
+    return min(1.0, max(strengths, default=0.0))
+
+
 def _candidates(
     index: SearchIndex,
     query: AnalyzedQuery,
@@ -139,6 +152,7 @@ def _candidates(
             score = cov * length * passage
             if defining and analyzer and _defined(analyzer, query, sentence):
                 score *= settings.definition
+            score *= 1.0 + settings.hint * hinted(sentence.text, hit.hints)
             out.append(Candidate(rank, hit, n, sentence, terms, frozenset(own), cov, score))
     return out
 

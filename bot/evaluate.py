@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from bot.answer import ALSO_ASKED, AnswerService
 from bot.cli import UsageError, answerability, open_retriever, safety_router
 from bot.config import Settings
+from bot.examples import example_questions
 from bot.models import DISCLAIMER, Kind
 from bot.safety import CARE_TEAM_NOTICE, Route
 from bot.safety_model import SafetyRouter
@@ -34,6 +35,7 @@ from retrieval.evaluation import (
     load_items,
     normalize,
 )
+from retrieval.examples import ExampleSettings
 from retrieval.index import Bm25Settings, SearchIndex, build_index
 from retrieval.search import Retriever
 
@@ -100,9 +102,16 @@ HEADER = f"{'':<34} {'n':>4} {'MRR@10':>7} {'hit@1':>6} {'hit@3':>6} {'hit@5':>6
 
 
 def sweep(retriever: Retriever, items: list[tuple[str, str, list[str]]], corpus_dir: Path) -> None:
-    """Print retrieval figures for BM25 variants and parameters, the weight of common English
-    words in questions, and chunk sizes: how the defaults were chosen."""
+    """Print retrieval figures for BM25 variants and parameters, the example questions' votes,
+    the weight of common English words in questions, and chunk sizes: how the defaults were
+    chosen."""
     base = retriever.index
+
+    def like(
+        index: SearchIndex, analyzer: Analyzer, examples: ExampleSettings | None = None
+    ) -> Retriever:
+        return Retriever(index, analyzer, examples=example_questions(), example_settings=examples)
+
     print("BM25 variant and parameters")
     print(HEADER)
     grid: list[Bm25Settings] = []
@@ -117,13 +126,23 @@ def sweep(retriever: Retriever, items: list[tuple[str, str, list[str]]], corpus_
         name = f"{settings.variant} k1={settings.k1} b={settings.b}"
         if settings.variant != "okapi":
             name += f" delta={settings.delta}"
-        print(_row(name, measure(Retriever(index, retriever.analyzer), items)))
+        print(_row(name, measure(like(index, retriever.analyzer), items)))
+    print()
+    print("Example questions: how many vote, and their weight beside BM25 (0: BM25 alone)")
+    print(HEADER)
+    for neighbours, weight in itertools.product((3, 5, 10), (0.0, 0.5, 0.75, 1.0)):
+        voting = ExampleSettings(neighbours, weight)
+        row = _row(
+            f"neighbours={neighbours} weight={weight}",
+            measure(like(base, retriever.analyzer, voting), items),
+        )
+        print(row)
     print()
     print("Weight of common English words in questions (default BM25)")
     print(HEADER)
     for weight in (1.0, 0.7, 0.5, 0.3):
         analyzer = replace(retriever.analyzer, common_weight=weight)
-        print(_row(f"common_weight={weight}", measure(Retriever(base, analyzer), items)))
+        print(_row(f"common_weight={weight}", measure(like(base, analyzer), items)))
     print()
     print("Chunk size (default BM25)")
     print(HEADER)
@@ -131,7 +150,7 @@ def sweep(retriever: Retriever, items: list[tuple[str, str, list[str]]], corpus_
     analyzer = Analyzer()
     for max_words in (40, 60, 80, 100, 120):
         index = build_index(corpus, analyzer, replace(ChunkingSettings(), max_words=max_words))
-        print(_row(f"max_words={max_words}", measure(Retriever(index, analyzer), items)))
+        print(_row(f"max_words={max_words}", measure(like(index, analyzer), items)))
 
 
 @dataclass

@@ -19,12 +19,12 @@ from pathlib import Path
 import tomli_w
 
 from bot.answer import AnswerService
+from bot.examples import open_retriever
 from corpus import BUNDLED_CORPUS
 from retrieval.documents import DOCUMENT_SUFFIXES, MANIFEST, CorpusError, load_corpus, slug
 from retrieval.files import atomic_write
 from retrieval.index import OpenedIndex
 from retrieval.models import DocumentInfo
-from retrieval.search import Retriever
 
 MAX_LABEL_CHARS = 200
 
@@ -109,7 +109,7 @@ class Library:
         atomic_write(self.folder / MANIFEST, text.encode())
 
     def _swap(self, force: bool = False) -> OpenedIndex:
-        retriever, opened = Retriever.open(self.folder, self.cache_dir, force=force)
+        retriever, opened = open_retriever(self.folder, self.cache_dir, force=force)
         self.service.retriever = retriever  # one assignment: readers see old or new
         return opened
 

@@ -25,13 +25,16 @@ from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
 from spellchecker import SpellChecker
 
-ANALYZER_VERSION = "analysis-2"
+ANALYZER_VERSION = "analysis-3"
 _TOKENIZER = RegexpTokenizer(r"[a-z0-9]+(?:'[a-z]+)?")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 # "50mg", "3am": a number stuck to its unit reads as two words ("amx0035" stays one).
 _NUMBER_UNIT = re.compile(r"\b(\d+)(mg|mcg|ml|g|kg|lbs?|am|pm|x|yo|yrs?|hrs?|h|mins?)\b")
 # "US"/"U.S." is a country only in capitals; lowercased it would be the pronoun.
 _US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![\w.])")
+# Typed in lowercase, "us" is the country only after "the": "how many people in the us"
+# ("the us" is never the pronoun).
+_THE_US = re.compile(r"\bthe us\b", re.IGNORECASE)
 
 
 def _data(name: str) -> str:
@@ -158,7 +161,8 @@ class Glossary:
 def words(text: str) -> list[str]:
     """Lowercase word tokens. "disease's" -> "disease", "can't" -> "can" (then a stopword)."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
-    text = _NUMBER_UNIT.sub(r"\1 \2", _US.sub("United States", text).lower())
+    text = _THE_US.sub("the United States", _US.sub("United States", text))
+    text = _NUMBER_UNIT.sub(r"\1 \2", text.lower())
     out = []
     for token in _TOKENIZER.tokenize(text):
         head = token.split("'", 1)[0]

@@ -1,17 +1,21 @@
 """Search: a question in, ranked passages out. Knows nothing of terminals or Discord.
 
-BM25 (rank-bm25) ranks every chunk holding a query term. :func:`coverage` (how much of the
-question a passage or sentence holds) serves the no-answer decision and the answer. Re-ranking by
-sentence-level coverage was measured (``alsbot eval``) and did not help, so ranking is BM25's
-alone.
+BM25 (rank-bm25) ranks every chunk holding a query term, and example questions like the one
+asked vote for the chunks holding their answers (:mod:`retrieval.examples`); a chunk's score is
+its BM25 score over the best one's plus its share of the votes, weighted. :func:`coverage` (how
+much of the question a passage or sentence holds) serves the no-answer decision and the answer.
+Re-ranking by sentence-level coverage was measured (``alsbot eval``) and did not help.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+import numpy as np
 
 from retrieval.analysis import (
     COMMON_FREQUENCY,
@@ -22,6 +26,7 @@ from retrieval.analysis import (
 )
 from retrieval.chunking import ChunkingSettings
 from retrieval.documents import load_corpus
+from retrieval.examples import Example, ExampleQuestions, ExampleSettings
 from retrieval.focus import FocusSettings, focus
 from retrieval.index import Bm25Settings, OpenedIndex, SearchIndex, open_index
 from retrieval.models import Chunk, DocumentInfo, Passage
@@ -31,8 +36,11 @@ from retrieval.models import Chunk, DocumentInfo, Passage
 class Hit:
     chunk: Chunk
     document: DocumentInfo
-    score: float  # BM25
+    score: float  # BM25 over the best chunk's, plus the example questions' weighted votes
     position: int  # the chunk's position in the index
+    # Quotes answering similar example questions, found in this chunk, with how well their
+    # question matches this one (about 0..1), for choosing sentences and judging answers.
+    hints: tuple[tuple[str, float], ...] = ()
 
     def passage(self, rank: int) -> Passage:
         return Passage(
@@ -118,10 +126,25 @@ class Retriever:
         index: SearchIndex,
         analyzer: Analyzer | None = None,
         focus: FocusSettings | None = None,
+        examples: Sequence[Example] = (),
+        example_settings: ExampleSettings | None = None,
     ) -> None:
         self.index = index
         self.analyzer = analyzer or Analyzer()
         self.focus = focus or FocusSettings()
+        self._examples = tuple(examples)
+        self.example_settings = example_settings or ExampleSettings()
+
+    @functools.cached_property
+    def examples(self) -> ExampleQuestions:
+        """The example questions whose answers this index holds (built on first use: about
+        half a second for the bundled ones)."""
+        return ExampleQuestions(
+            self._examples,
+            self.index.chunks,
+            lambda text: self.analyze(text).terms,
+            self.example_settings,
+        )
 
     @classmethod
     def open(
@@ -132,12 +155,13 @@ class Retriever:
         chunking: ChunkingSettings | None = None,
         bm25: Bm25Settings | None = None,
         force: bool = False,
+        examples: Sequence[Example] = (),
     ) -> tuple[Retriever, OpenedIndex]:
         """Load the corpus (validating it) and its index, building the index if needed."""
         analyzer = Analyzer()
         corpus = load_corpus(corpus_dir)
         opened = open_index(corpus, cache_dir, analyzer, chunking, bm25, force=force)
-        return cls(opened.index, analyzer), opened
+        return cls(opened.index, analyzer, examples=examples), opened
 
     def analyze(self, query: str, message: str | None = None) -> AnalyzedQuery:
         """The query's concepts, weighted by where ``message`` (what the person typed, when
@@ -148,20 +172,34 @@ class Retriever:
         )
         return replace(analyzed, concepts=concepts)
 
-    def hits(self, query: str | AnalyzedQuery, k: int = 5) -> list[Hit]:
+    def hits(
+        self, query: str | AnalyzedQuery, k: int = 5, *, leave_out: str | None = None
+    ) -> list[Hit]:
+        """The ``k`` best chunks. ``leave_out``: an example question not to count (its own)."""
         analyzed = self.analyze(query) if isinstance(query, str) else query
-        hits = []
-        for position, score in self.index.top(analyzed.concepts, k):
-            chunk = self.index.chunks[position]
-            hits.append(
-                Hit(
-                    chunk=chunk,
-                    document=self.index.documents[chunk.doc_id],
-                    score=score,
-                    position=position,
-                )
+        size = len(self.index.chunks)
+        bm25 = np.zeros(size)
+        for position, score in self.index.top(analyzed.concepts, size):
+            bm25[position] = score
+        nearest = self.examples.nearest(analyzed.terms, leave_out) if self._examples else []
+        votes = self.examples.votes(nearest) if nearest else bm25 * 0
+        scores = bm25 / (bm25.max() or 1.0)
+        scores += self.example_settings.weight * votes / (votes.max() or 1.0)
+        ranked = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > 0][:k]
+        hints: dict[int, list[tuple[str, float]]] = {}
+        for neighbour in nearest:
+            for position in neighbour.chunks:
+                hints.setdefault(position, []).append((neighbour.example.evidence, neighbour.match))
+        return [
+            Hit(
+                chunk=self.index.chunks[i],
+                document=self.index.documents[self.index.chunks[i].doc_id],
+                score=float(scores[i]),
+                position=i,
+                hints=tuple(hints.get(i, ())),
             )
-        return hits
+            for i in ranked
+        ]
 
     def search(self, query: str, k: int = 5) -> list[Passage]:
         return [hit.passage(rank) for rank, hit in enumerate(self.hits(query, k), start=1)]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.examples import open_retriever
 from corpus import BUNDLED_CORPUS
 from retrieval.search import Retriever
 
@@ -32,7 +33,7 @@ def _private_data_dir(shared_data_dir: Path, monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture(scope="session")
 def retriever() -> Retriever:
     """The real index over the bundled corpus (built in memory once per session)."""
-    r, _ = Retriever.open(BUNDLED_CORPUS, None)
+    r, _ = open_retriever(BUNDLED_CORPUS, None)
     return r
 
 

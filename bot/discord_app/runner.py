@@ -18,10 +18,10 @@ from bot.answer import AnswerService
 from bot.answerability import load_or_train as answerability_model
 from bot.config import ConfigError, Settings, check_token
 from bot.discord_app.client import AlsBot
+from bot.examples import open_retriever
 from bot.library import Library, seed_corpus
 from bot.safety_model import SafetyRouter, load_or_train
 from bot.store import Store
-from retrieval.search import Retriever
 
 log = logging.getLogger("alsbot.discord")
 
@@ -37,7 +37,7 @@ def build_bot(settings: Settings, **options: object) -> AlsBot:
     folder = settings.managed_corpus
     if settings.corpus_dir is None:
         seed_corpus(folder)
-    retriever, _ = Retriever.open(folder, settings.index_dir)
+    retriever, _ = open_retriever(folder, settings.index_dir)
     router = SafetyRouter(load_or_train(settings.models_dir))
     judge = answerability_model(settings.models_dir, settings.index_dir)
     service = AnswerService(retriever, safety_router=router, answerability=judge)

@@ -21,6 +21,11 @@ def test_us_in_capitals_is_the_country():
     assert "united" not in words("can you help us")
 
 
+def test_lowercase_us_after_the_is_the_country_and_elsewhere_the_pronoun():
+    assert "united" in words("how many people in the us have als")
+    assert "united" not in words("the neuro told us about the usual dose")
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [

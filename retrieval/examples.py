@@ -1,0 +1,110 @@
+"""Example questions: questions people ask, each tied to the quote that answers it.
+
+A question is often worded unlike its answer: "can he still eat normally?" against "feeding
+tube", "is it in the family?" against "familial ALS". Words alone miss it; a question like one
+asked before, though, usually wants the same passage. So beside BM25 over the passages, BM25
+over example questions finds the few most like the one asked, and each votes for the passage
+holding its answer (question-to-question matching, as FAQ retrieval does; the examples act as
+extra words for the passages, as in doc2query). The passages are still what is quoted: an
+example only changes which passages are looked at first.
+
+An example counts only while its quote is in the index, so a retired document's examples
+fall silent by themselves, and a moderator's new document is found by its words alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.evaluation import normalize
+from retrieval.index import Bm25Settings
+from retrieval.models import Chunk
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    question: str
+    evidence: str  # a quote of the passage that answers it
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    example: Example
+    chunks: tuple[int, ...]  # positions of the chunks holding its quote
+    similarity: float  # BM25 of the question against the example's
+    match: float  # the same over the most the question's words could score (about 0..1)
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleSettings:
+    neighbours: int = 10  # how many of the most similar examples vote
+    weight: float = 0.75  # their votes (best = 1) beside BM25's scores (best = 1)
+
+
+class ExampleQuestions:
+    """BM25 over example questions; :meth:`votes` gives each chunk its share of the votes."""
+
+    def __init__(
+        self,
+        examples: Iterable[Example],
+        chunks: Sequence[Chunk],
+        terms: Callable[[str], Sequence[str]],
+        settings: ExampleSettings | None = None,
+    ) -> None:
+        self.settings = settings or ExampleSettings()
+        self.size = len(chunks)
+        texts = [normalize(c.text).lower() for c in chunks]
+        self.examples: list[Example] = []
+        self.answers: list[list[int]] = []  # each example's chunks
+        corpus: list[list[str]] = []
+        for example in examples:
+            quote = normalize(example.evidence).lower()
+            where = [i for i, text in enumerate(texts) if quote and quote in text]
+            words = terms(example.question)
+            if where and words:
+                self.examples.append(example)
+                self.answers.append(where)
+                corpus.append(list(words))
+        # The passages' BM25 (its IDF floor keeps common words from counting against a match).
+        self._bm25 = Bm25Settings().make(corpus) if corpus else None
+
+    def nearest(self, words: Sequence[str], leave_out: str | None = None) -> list[Neighbour]:
+        """The examples most like a question of these words, most similar first.
+
+        ``leave_out`` (an example's own question) is not counted: the answerability judge is
+        fitted on these same questions and must see each as a new one.
+        """
+        if self._bm25 is None or not words:
+            return []
+        scores = np.asarray(self._bm25.get_scores(list(words)), dtype=float)
+        if leave_out is not None:
+            for i, example in enumerate(self.examples):
+                if example.question == leave_out:
+                    scores[i] = 0.0
+        best = np.argsort(-scores, kind="stable")[: self.settings.neighbours]
+        ceiling = self._ceiling(words)
+        return [
+            Neighbour(
+                self.examples[i], tuple(self.answers[i]), float(scores[i]), scores[i] / ceiling
+            )
+            for i in best
+            if scores[i] > 0
+        ]
+
+    def _ceiling(self, words: Sequence[str]) -> float:
+        """What an example of average length holding each word once would score: the sum of
+        the words' IDF (a word no example has counts as the rarest)."""
+        idf = self._bm25.idf if self._bm25 is not None else {}
+        rarest = max(idf.values(), default=1.0)
+        return sum(idf.get(word, rarest) for word in set(words)) or 1.0
+
+    def votes(self, neighbours: Sequence[Neighbour]) -> np.ndarray:
+        """Per chunk, the summed similarity of the neighbours whose answer it holds."""
+        out = np.zeros(self.size)
+        for neighbour in neighbours:
+            for position in neighbour.chunks:
+                out[position] += neighbour.similarity / len(neighbour.chunks)
+        return out
