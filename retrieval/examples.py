@@ -71,21 +71,30 @@ class ExampleQuestions:
         # The passages' BM25 (its IDF floor keeps common words from counting against a match).
         self._bm25 = Bm25Settings().make(corpus) if corpus else None
 
-    def nearest(self, words: Sequence[str], leave_out: str | None = None) -> list[Neighbour]:
-        """The examples most like a question of these words, most similar first.
+    def nearest(
+        self, concepts: Sequence[Sequence[tuple[str, ...]]], leave_out: str | None = None
+    ) -> list[Neighbour]:
+        """The examples most like a question of these concepts (each its wordings, as terms),
+        most similar first. A concept scores its best wording, as in the passages' search, so
+        a word the glossary gives two names ("usually": "usual", "common") counts once.
 
         ``leave_out`` (an example's own question) is not counted: the answerability judge is
         fitted on these same questions and must see each as a new one.
         """
-        if self._bm25 is None or not words:
+        if self._bm25 is None or not concepts:
             return []
-        scores = np.asarray(self._bm25.get_scores(list(words)), dtype=float)
+        bm25 = self._bm25
+        scores = np.zeros(len(self.examples))
+        for alternatives in concepts:
+            options = [sum(bm25.get_scores([t]) for t in alt) for alt in alternatives if alt]
+            if options:
+                scores += np.max(options, axis=0)
         if leave_out is not None:
             for i, example in enumerate(self.examples):
                 if example.question == leave_out:
                     scores[i] = 0.0
         best = np.argsort(-scores, kind="stable")[: self.settings.neighbours]
-        ceiling = self._ceiling(words)
+        ceiling = self._ceiling(concepts)
         return [
             Neighbour(
                 self.examples[i], tuple(self.answers[i]), float(scores[i]), scores[i] / ceiling
@@ -94,12 +103,18 @@ class ExampleQuestions:
             if scores[i] > 0
         ]
 
-    def _ceiling(self, words: Sequence[str]) -> float:
-        """What an example of average length holding each word once would score: the sum of
-        the words' IDF (a word no example has counts as the rarest)."""
+    def _ceiling(self, concepts: Sequence[Sequence[tuple[str, ...]]]) -> float:
+        """What an example of average length holding each concept's best wording once would
+        score: the sum of their IDF (a word no example has counts as the rarest)."""
         idf = self._bm25.idf if self._bm25 is not None else {}
         rarest = max(idf.values(), default=1.0)
-        return sum(idf.get(word, rarest) for word in set(words)) or 1.0
+        return (
+            sum(
+                max((sum(idf.get(t, rarest) for t in alt) for alt in alternatives), default=0.0)
+                for alternatives in concepts
+            )
+            or 1.0
+        )
 
     def votes(self, neighbours: Sequence[Neighbour]) -> np.ndarray:
         """Per chunk, the summed similarity of the neighbours whose answer it holds."""

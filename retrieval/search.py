@@ -181,7 +181,8 @@ class Retriever:
         bm25 = np.zeros(size)
         for position, score in self.index.top(analyzed.concepts, size):
             bm25[position] = score
-        nearest = self.examples.nearest(analyzed.terms, leave_out) if self._examples else []
+        wordings = [c.alternatives for c in analyzed.concepts]
+        nearest = self.examples.nearest(wordings, leave_out) if self._examples else []
         votes = self.examples.votes(nearest) if nearest else bm25 * 0
         scores = bm25 / (bm25.max() or 1.0)
         scores += self.example_settings.weight * votes / (votes.max() or 1.0)

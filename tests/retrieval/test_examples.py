@@ -42,10 +42,10 @@ def test_examples_find_passages_words_alone_miss(retriever: Retriever):
 
 def test_a_question_never_finds_itself_when_left_out(retriever: Retriever):
     example = example_questions()[0]
-    terms = retriever.analyze(example.question).terms
-    found = [n.example for n in retriever.examples.nearest(terms)]
+    wordings = [c.alternatives for c in retriever.analyze(example.question).concepts]
+    found = [n.example for n in retriever.examples.nearest(wordings)]
     assert found[0] == example
-    left = [n.example for n in retriever.examples.nearest(terms, leave_out=example.question)]
+    left = [n.example for n in retriever.examples.nearest(wordings, leave_out=example.question)]
     assert example not in left and left
 
 
