@@ -40,6 +40,10 @@ SMALL_TALK_TEXT = (
     "I'm here to answer questions about ALS treatment from my documents. What would you like "
     "to know?"
 )
+NOTHING_MORE_TEXT = (
+    "My documents don't say more about that than what I've already told you. You could ask "
+    "your doctor or care team, or ask me something else."
+)
 WHICH_MEDICINE_TEXT = (
     "Which medicine do you mean? Tell me its name (for example riluzole or Radicava) and I'll "
     "say what my documents say about its dose."
@@ -152,6 +156,11 @@ def _without_unnamed_doses(composition: Composition, medicines: frozenset[str]) 
     )
 
 
+def _told(answer: Answer) -> frozenset[tuple[str, str]]:
+    """(document, sentence) of each citation of an answer."""
+    return frozenset((c.doc_id, " ".join(c.quote.split())) for c in answer.citations)
+
+
 def _about_me(text: str) -> bool:
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
     return bool(sentences) and all(_ABOUT_ME_SENTENCE.fullmatch(s) for s in sentences)
@@ -262,7 +271,10 @@ class AnswerService:
                     kind=Kind.NO_ANSWER, text=WHICH_MEDICINE_TEXT, notes=self._notes(True, [])
                 )
             query += " dosage"  # "how much should I take" asks for the documented dose
-        answer = self.answer_query(query, notice, text)
+        told = conversation.told if resolution.more else frozenset()
+        answer = self.answer_query(query, notice, text, told=told)
+        if told and answer.kind is Kind.NO_ANSWER:
+            answer = Answer(kind=Kind.NO_ANSWER, text=NOTHING_MORE_TEXT, query=query)
         if (
             personal
             and answer.kind is Kind.NO_ANSWER
@@ -277,6 +289,7 @@ class AnswerService:
             answer = self.answer_query(query, notice, text)
         conversation.add(Turn(text, query, resolution.topic, resolution.aspects, now))
         conversation.last_answer = answer
+        conversation.told = told | _told(answer)
         return answer
 
     # ------------------------------------------------------------------ safety
@@ -316,10 +329,12 @@ class AnswerService:
         message: str = "",
         max_chars: int | None = None,
         retriever: Retriever | None = None,
+        told: frozenset[tuple[str, str]] = frozenset(),
     ) -> Answer:
         """Retrieve, decide whether the documents answer, and compose (no conversation).
 
         ``message`` is what the person typed, when ``query`` adds to it (a follow-up).
+        ``told``: (document, sentence) already given, to leave out ("and the other one?").
         """
         # One retriever for the whole answer: a moderator's reindex swaps self.retriever from
         # another thread, and hits from one index must never meet another's terms.
@@ -330,7 +345,7 @@ class AnswerService:
         settings = self.settings.compose
         if max_chars is not None:
             settings = replace(settings, max_chars=max_chars, max_sentences=2)
-        composition = compose(index, judged, hits, settings, retriever.analyzer)
+        composition = compose(index, judged, hits, settings, retriever.analyzer, told)
         # A question about a medicine is answered with sentences about it only: a dose or an
         # effect stated for another medicine must never read as this one's.
         naming = _spellings(retriever, _medicines_named(retriever, query))

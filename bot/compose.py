@@ -189,16 +189,24 @@ def compose(
     hits: list[Hit],
     settings: ComposeSettings | None = None,
     analyzer: Analyzer | None = None,
+    told: frozenset[tuple[str, str]] = frozenset(),
 ) -> Composition:
     """The answer's statements. With the ``analyzer``, a "what is X?" question prefers the
-    sentences that define X."""
+    sentences that define X. ``told``: (document, sentence) already given, left out ("and
+    the other one?")."""
     settings = settings or ComposeSettings()
-    candidates = _candidates(index, query, hits, settings, analyzer)
+    candidates = [
+        c
+        for c in _candidates(index, query, hits, settings, analyzer)
+        if (c.hit.chunk.doc_id, " ".join(c.sentence.text.split())) not in told
+    ]
     if not candidates:
         return Composition([], 0.0, [])
     confidence = max(coverage(index, query.concepts, index.term_set(h.position)) for h in hits)
     ranked = sorted(candidates, key=lambda c: (-c.score, c.hit_rank, c.position))
-    best = ranked[0]
+    # A lead-in ("The two formal staging systems for ALS are:") is never shown, so it does not
+    # set the bar for the sentences that are.
+    best = next((c for c in ranked if not c.sentence.text.endswith(":")), ranked[0])
     floor = max(best.score * settings.relative_floor, 1e-9)
     statements: list[Statement] = []
     by_key = {c.key: c for c in candidates}

@@ -56,6 +56,14 @@ _EXPLETIVE = re.compile(
     re.IGNORECASE,
 )
 _SUBJECTS = frozenset("it its they this that these those".split())
+# "and the other one?", "what about the other kind?": the question just asked, about the
+# one(s) the last answer did not name. ("what else?" is not: the next-best sentences for the
+# same words were measured to be mostly beside the point.)
+_OTHER = re.compile(
+    r"^\W*(?:and|or|but|so|ok|okay|what about|how about)?\W*(?:what\s+about\s+)?(?:the\s+)?"
+    r"other\s+(?:one|ones|kind|kinds|type|types|system|systems)\W*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,7 @@ class Resolution:
     followup: bool
     topic: tuple[str, ...]
     aspects: tuple[str, ...]
+    more: bool = False  # asks about what the last answers did not say ("and the other one?")
 
 
 def split_question(question: str, analyzer: Analyzer) -> tuple[list[str], list[str]]:
@@ -110,6 +119,8 @@ def resolve(
     carried = [t for t in last.topic if t not in said and specific(t)] or [
         t for t in last.topic if t not in said
     ]
+    if _OTHER.match(question) and history[-1] is last:
+        return Resolution(last.query, True, last.topic, last.aspects, more=True)
     if _ELLIPSIS.match(question):
         if topic and said & PRONOUNS and (subject_pronoun or not named):
             # "and what's that got to do with ALS?": the last topic, asked about again.
@@ -135,6 +146,8 @@ class Conversation:
     max_age: float  # seconds
     turns: deque[Turn] = field(default_factory=deque)
     last_answer: object | None = None  # the last Answer, for /sources
+    # (document, sentence) of every answer since the last question that was not "what else?"
+    told: frozenset[tuple[str, str]] = frozenset()
 
     def recent(self, now: float) -> list[Turn]:
         """Turns young enough to matter, oldest first; older ones are forgotten."""

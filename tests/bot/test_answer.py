@@ -12,6 +12,7 @@ from bot.conversation import ConversationStore
 from bot.models import DISCLAIMER, Kind
 from bot.safety import CARE_TEAM_NOTICE
 from corpus import BUNDLED_CORPUS
+from retrieval.analysis import Analyzer
 from retrieval.documents import load_corpus
 from retrieval.search import Retriever
 
@@ -143,6 +144,32 @@ def test_followup_ellipsis_with_a_pronoun_asks_about_the_last_topic(service):
     answer = service.reply("and what's that got to do with ALS?", "c5")
     assert "oxidative" in answer.query.lower()
     assert "motor neurons" in answer.text
+
+
+def test_the_other_one_asks_about_what_the_last_answer_did_not_say(service):
+    first = service.reply("what's the King's staging system?", "c7")
+    other = service.reply("and the other one?", "c7")
+    assert other.kind is Kind.ANSWER
+    told = {c.quote for c in first.citations}
+    assert told and not told & {c.quote for c in other.citations}
+    assert "staging system" in other.text  # still about staging systems
+    # Only right after the question it follows: after small talk it is a plain ellipsis,
+    # the earlier question again.
+    first = service.reply("What is riluzole?", "c8")
+    service.reply("thanks", "c8")
+    again = service.reply("and the other one?", "c8")
+    assert {c.quote for c in first.citations} & {c.quote for c in again.citations}
+
+
+def test_other_one_and_what_else_resolve_differently():
+    from bot.conversation import Turn, resolve
+
+    history = [Turn("what is riluzole?", "what is riluzole?", ("riluzol",), (), 0.0)]
+    analyzer = Analyzer()
+    assert resolve("and the other one?", history, analyzer).more
+    assert resolve("what about the other kind", history, analyzer).more
+    assert not resolve("what else?", history, analyzer).more
+    assert not resolve("and the other side effects of baclofen?", history, analyzer).more
 
 
 def test_a_bare_why_asks_the_last_question_further(service):
