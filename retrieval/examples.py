@@ -70,6 +70,10 @@ class ExampleQuestions:
                 corpus.append(list(words))
         # The passages' BM25 (its IDF floor keeps common words from counting against a match).
         self._bm25 = Bm25Settings().make(corpus) if corpus else None
+        self._scores: dict[str, np.ndarray] = {}
+        self._asked: dict[str, list[int]] = {}  # question -> its examples
+        for i, example in enumerate(self.examples):
+            self._asked.setdefault(example.question, []).append(i)
 
     def nearest(
         self, concepts: Sequence[Sequence[tuple[str, ...]]], leave_out: str | None = None
@@ -83,16 +87,13 @@ class ExampleQuestions:
         """
         if self._bm25 is None or not concepts:
             return []
-        bm25 = self._bm25
         scores = np.zeros(len(self.examples))
         for alternatives in concepts:
-            options = [sum(bm25.get_scores([t]) for t in alt) for alt in alternatives if alt]
+            options = [sum(self._term_scores(t) for t in alt) for alt in alternatives if alt]
             if options:
                 scores += np.max(options, axis=0)
-        if leave_out is not None:
-            for i, example in enumerate(self.examples):
-                if example.question == leave_out:
-                    scores[i] = 0.0
+        for i in self._asked.get(leave_out, ()) if leave_out is not None else ():
+            scores[i] = 0.0
         best = np.argsort(-scores, kind="stable")[: self.settings.neighbours]
         ceiling = self._ceiling(concepts)
         return [
@@ -115,6 +116,15 @@ class ExampleQuestions:
             )
             or 1.0
         )
+
+    def _term_scores(self, term: str) -> np.ndarray:
+        """BM25 of one term against every example, kept: words recur across questions."""
+        scores = self._scores.get(term)
+        if scores is None:
+            assert self._bm25 is not None
+            scores = np.asarray(self._bm25.get_scores([term]), dtype=float)
+            self._scores[term] = scores
+        return scores
 
     def votes(self, neighbours: Sequence[Neighbour]) -> np.ndarray:
         """Per chunk, the summed similarity of the neighbours whose answer it holds."""
