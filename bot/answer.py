@@ -19,6 +19,7 @@ from bot.conversation import ConversationStore, Turn, resolve
 from bot.models import Answer, Citation, Kind
 from bot.safety_model import Assessment, SafetyRouter, load_or_train
 from retrieval.analysis import Concept, words
+from retrieval.evaluation import normalize
 from retrieval.search import Hit, Retriever, is_known, unknown_names
 
 log = logging.getLogger(__name__)
@@ -158,7 +159,7 @@ def _without_unnamed_doses(composition: Composition, medicines: frozenset[str]) 
 
 def _told(answer: Answer) -> frozenset[tuple[str, str]]:
     """(document, sentence) of each citation of an answer."""
-    return frozenset((c.doc_id, " ".join(c.quote.split())) for c in answer.citations)
+    return frozenset((c.doc_id, normalize(c.quote)) for c in answer.citations)
 
 
 def _about_me(text: str) -> bool:
@@ -261,6 +262,9 @@ class AnswerService:
         # of riluzole?") gets the care-team notice too: the answer gives a dose.
         named = _medicines_named(retriever, resolution.query)
         notice = personal or bool(_HOW_TAKEN.search(text) and named)
+        if resolution.more:
+            # "and the other one?" after a personal question is personal too.
+            notice = notice or conversation.turns[-1].notice
         query = resolution.query
         dosed = personal and bool(_DOSE_QUESTION.search(text))
         if dosed:
@@ -274,7 +278,12 @@ class AnswerService:
         told = conversation.told if resolution.more else frozenset()
         answer = self.answer_query(query, notice, text, told=told)
         if told and answer.kind is Kind.NO_ANSWER:
-            answer = Answer(kind=Kind.NO_ANSWER, text=NOTHING_MORE_TEXT, query=query)
+            answer = Answer(
+                kind=Kind.NO_ANSWER,
+                text=NOTHING_MORE_TEXT,
+                notes=self._notes(notice, []),
+                query=query,
+            )
         if (
             personal
             and answer.kind is Kind.NO_ANSWER
@@ -287,7 +296,7 @@ class AnswerService:
             # medicine named earlier in the conversation: the question as asked finds it.
             query = resolution.query
             answer = self.answer_query(query, notice, text)
-        conversation.add(Turn(text, query, resolution.topic, resolution.aspects, now))
+        conversation.add(Turn(text, query, resolution.topic, resolution.aspects, now, notice))
         conversation.last_answer = answer
         conversation.told = told | _told(answer)
         return answer

@@ -25,12 +25,13 @@ from pathlib import Path
 import bot.compose
 import bot.examples
 import retrieval.analysis
+import retrieval.evaluation
 import retrieval.examples
 import retrieval.focus
 import retrieval.index
 import retrieval.search
 from bot.compose import Composition, compose
-from bot.examples import example_questions, open_retriever
+from bot.examples import open_retriever
 from bot.learning import LinearModel, bundled_examples, fingerprint, load_or_fit, source_of
 from corpus import BUNDLED_CORPUS
 from retrieval.analysis import COMMON_FREQUENCY, AnalyzedQuery, english_dictionary_version
@@ -86,6 +87,7 @@ FEATURE_MODULES = (
     bot.compose,
     bot.examples,
     retrieval.analysis,
+    retrieval.evaluation,
     retrieval.examples,
     retrieval.focus,
     retrieval.index,
@@ -127,7 +129,9 @@ def load_or_train(
         bundled.index.fingerprint,
         *code,
         *(f"{label}\t{text}" for text, label in examples),
-        *(f"{e.question}\t{e.evidence}" for e in example_questions()),
+        # What the retriever's example questions are (they shape the features), as opened.
+        *(f"{e.question}\t{e.evidence}" for e in bundled.examples.examples),
+        repr(bundled.example_settings),
     )
 
     def fit() -> object:

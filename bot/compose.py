@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from retrieval.analysis import AnalyzedQuery, Analyzer
+from retrieval.evaluation import normalize
 from retrieval.index import SearchIndex
 from retrieval.models import Sentence
 from retrieval.search import Hit, coverage
@@ -84,8 +85,10 @@ _QUANTITY = re.compile(
 )
 
 
+# "what is X?", "what's X?" (one word: "what's the dose" is not), "what does X mean?"
 _DEFINITION_QUESTION = re.compile(
-    r"\b(?:what|whats)\s+(?:is|are|was)\b|\bwhat\s+(?:does|do)\s+[\w ]{1,30}\bmean\b"
+    r"\b(?:what|whats)\s+(?:is|are|was)\b|^\W*what'?s\s+(?!the\b|a\b|an\b)\w+\W*$"
+    r"|\bwhat\s+(?:does|do)\s+[\w ]{1,30}\bmean\b"
     r"|\bexplain\b|\bmeaning of\b",
     re.IGNORECASE,
 )
@@ -108,11 +111,11 @@ def _defined(analyzer: Analyzer, query: AnalyzedQuery, sentence: Sentence) -> bo
 def hinted(sentence: str, hints: tuple[tuple[str, float], ...]) -> float:
     """How well the best example question whose quote is this sentence, part of it, or holds
     it, matches the question (0 when none does; at most 1)."""
-    text = " ".join(sentence.split()).lower()
+    text = normalize(sentence).lower()
     strengths = [
         strength
         for quote, strength in hints
-        if (q := " ".join(quote.split()).lower()) and (q in text or text in q)
+        if (q := normalize(quote).lower()) and (q in text or text in q)
     ]
     return min(1.0, max(strengths, default=0.0))
 
@@ -198,7 +201,7 @@ def compose(
     candidates = [
         c
         for c in _candidates(index, query, hits, settings, analyzer)
-        if (c.hit.chunk.doc_id, " ".join(c.sentence.text.split())) not in told
+        if (c.hit.chunk.doc_id, normalize(c.sentence.text)) not in told
     ]
     if not candidates:
         return Composition([], 0.0, [])

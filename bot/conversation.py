@@ -73,6 +73,7 @@ class Turn:
     topic: tuple[str, ...]
     aspects: tuple[str, ...]
     at: float
+    notice: bool = False  # answered with the care-team notice (a personal medicine question)
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,8 @@ class Conversation:
     max_age: float  # seconds
     turns: deque[Turn] = field(default_factory=deque)
     last_answer: object | None = None  # the last Answer, for /sources
-    # (document, sentence) of every answer since the last question that was not "what else?"
+    # (document, sentence) of every answer since the last question that was not "and the
+    # other one?"
     told: frozenset[tuple[str, str]] = frozenset()
 
     def recent(self, now: float) -> list[Turn]:

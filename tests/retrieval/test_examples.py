@@ -9,7 +9,7 @@ import tomli_w
 
 from bot.examples import example_questions, open_retriever
 from retrieval.evaluation import normalize
-from retrieval.examples import Example
+from retrieval.examples import MIN_QUOTE_WORDS, Example
 from retrieval.search import Retriever
 
 
@@ -20,7 +20,8 @@ def _holds(text: str, quote: str) -> bool:
 def test_every_bundled_example_is_tied_to_a_passage(retriever: Retriever):
     # A quote that is in no passage (a typo, page chrome) would silently never vote.
     tied = set(retriever.examples.examples)
-    assert [e for e in example_questions() if e not in tied] == []
+    long_enough = [e for e in example_questions() if len(e.evidence.split()) >= MIN_QUOTE_WORDS]
+    assert [e for e in long_enough if e not in tied] == []
     assert len(tied) > 500
 
 
@@ -84,7 +85,28 @@ def test_a_retired_documents_examples_fall_silent(corpus_copy: Path):
     assert any(_holds(h.chunk.text, example.evidence) for h in hits)
 
 
-def test_an_example_whose_quote_is_nowhere_is_dropped(retriever: Retriever):
+def test_an_example_whose_quote_is_nowhere_or_too_short_is_dropped(retriever: Retriever):
     odd = Example("what is the airspeed of a swallow?", "an African or European swallow")
-    fitted = Retriever(retriever.index, retriever.analyzer, examples=[odd, example_questions()[0]])
-    assert fitted.examples.examples == [example_questions()[0]]
+    short = Example("is fatigue part of it?", "Fatigue")
+    kept = example_questions()[0]
+    fitted = Retriever(retriever.index, retriever.analyzer, examples=[odd, short, kept])
+    assert fitted.examples.examples == [kept]
+
+
+def test_leaving_out_ignores_case_and_punctuation(retriever: Retriever):
+    example = retriever.examples.examples[0]
+    wordings = [c.alternatives for c in retriever.analyze(example.question).concepts]
+    retyped = "  " + example.question.upper().rstrip("?!. ") + "??"
+    left = [n.example for n in retriever.examples.nearest(wordings, leave_out=retyped)]
+    assert example not in left
+
+
+def test_match_says_how_alike_the_questions_are(retriever: Retriever):
+    def best(question: str) -> float:
+        wordings = [c.alternatives for c in retriever.analyze(question).concepts]
+        return max((n.match for n in retriever.examples.nearest(wordings)), default=0.0)
+
+    assert best("what is the weather tomorrow") == 0.0  # below the floor: no votes at all
+    assert best("best pizza in town") < 0.5
+    own = [best(e.question) for e in retriever.examples.examples[:40]]
+    assert sum(m >= 0.8 for m in own) >= 30
