@@ -18,8 +18,9 @@ from bot.compose import Candidate, ComposeSettings, Composition, compose
 from bot.conversation import ConversationStore, Turn, resolve
 from bot.models import Answer, Citation, Kind
 from bot.safety_model import Assessment, SafetyRouter, load_or_train
-from retrieval.analysis import Concept, words
+from retrieval.analysis import AnalyzedQuery, Concept, words
 from retrieval.evaluation import normalize
+from retrieval.index import SearchIndex
 from retrieval.search import Hit, Retriever, is_known, unknown_names
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,18 @@ def _without_unnamed_doses(composition: Composition, medicines: frozenset[str]) 
         composition,
         lambda c: not _AMOUNT.search(c.sentence.text) or _mentions(c.sentence.text, medicines),
     )
+
+
+def _most_specific(index: SearchIndex, query: AnalyzedQuery) -> frozenset[str]:
+    """The terms of the question's rarest concept in the index (of those that count)."""
+    known = [
+        (min(sum(index.weight(t) for t in alt) for alt in c.alternatives), c)
+        for c in query.concepts
+        if c.weight >= 0.5 and any(index.weight(t) > 0 for t in c.terms)
+    ]
+    if not known:
+        return frozenset()
+    return max(known, key=lambda pair: pair[0])[1].terms
 
 
 def _told(answer: Answer) -> frozenset[tuple[str, str]]:
@@ -354,7 +367,10 @@ class AnswerService:
         settings = self.settings.compose
         if max_chars is not None:
             settings = replace(settings, max_chars=max_chars, max_sentences=2)
-        composition = compose(index, judged, hits, settings, retriever.analyzer, told)
+        # "The other one": not the one the question named most specifically (after "King's
+        # staging system", not King's; after "physical therapist", another therapist).
+        named = _most_specific(index, judged) if told else frozenset()
+        composition = compose(index, judged, hits, settings, retriever.analyzer, told, named)
         # A question about a medicine is answered with sentences about it only: a dose or an
         # effect stated for another medicine must never read as this one's.
         naming = _spellings(retriever, _medicines_named(retriever, query))

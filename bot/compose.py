@@ -193,15 +193,17 @@ def compose(
     settings: ComposeSettings | None = None,
     analyzer: Analyzer | None = None,
     told: frozenset[tuple[str, str]] = frozenset(),
+    avoid: frozenset[str] = frozenset(),
 ) -> Composition:
     """The answer's statements. With the ``analyzer``, a "what is X?" question prefers the
-    sentences that define X. ``told``: (document, sentence) already given, left out ("and
+    sentences that define X. ``avoid``: terms whose sentences are left out. ``told``:
+    (document, sentence) already given, left out too ("and
     the other one?")."""
     settings = settings or ComposeSettings()
     candidates = [
         c
         for c in _candidates(index, query, hits, settings, analyzer)
-        if (c.hit.chunk.doc_id, normalize(c.sentence.text)) not in told
+        if (c.hit.chunk.doc_id, normalize(c.sentence.text)) not in told and avoid.isdisjoint(c.own)
     ]
     if not candidates:
         return Composition([], 0.0, [])

@@ -153,6 +153,7 @@ def test_the_other_one_asks_about_what_the_last_answer_did_not_say(service):
     told = {c.quote for c in first.citations}
     assert told and not told & {c.quote for c in other.citations}
     assert "staging system" in other.text  # still about staging systems
+    assert "King" not in other.text.split("\n\n")[0]  # not the one named
     # When the documents have nothing else that answers, it says so rather than repeating.
     service.reply("what is oxidative stress?", "c9")
     nothing = service.reply("and the other one?", "c9")
