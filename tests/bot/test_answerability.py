@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -58,25 +59,37 @@ def _near(a: str, b: str) -> bool:
     for inner, outer in ((a, b), (b, a)):
         if len(inner.split()) >= 4 and f" {inner} " in f" {outer} ":
             return True
-    words_a, words_b = set(a.split()), set(b.split())
-    if len(words_a & words_b) < 0.5 * min(len(words_a), len(words_b)):
-        return False  # too few words in common to be 80% alike
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
 def test_no_training_question_is_an_evaluation_question():
     """The evaluation sets measure questions neither the judge nor the example questions
     (retrieval.examples) have seen, not even reworded slightly."""
-    trained = [_plain(text) for text, _ in training_questions()]
-    turns = {
-        _plain(turn)
-        for path in DATA.glob("*.jsonl")
-        if not path.name.startswith("safety")
-        for line in path.read_text("utf-8").splitlines()
-        for turn in json.loads(line).get("turns", [])
-    }
+    turns = sorted(
+        {
+            _plain(turn)
+            for path in DATA.glob("*.jsonl")
+            if not path.name.startswith("safety")
+            for line in path.read_text("utf-8").splitlines()
+            for turn in json.loads(line).get("turns", [])
+        }
+    )
     assert len(turns) > 500
-    leaks = [(text, turn) for text in trained for turn in turns if _near(text, turn)]
+    having: dict[str, set[int]] = {}  # word -> the turns that have it
+    for n, turn in enumerate(turns):
+        for word in set(turn.split()):
+            having.setdefault(word, set()).add(n)
+    leaks = []
+    for text, _ in training_questions():
+        plain = _plain(text)
+        mine = set(plain.split())
+        shared = Counter(n for word in mine for n in having.get(word, ()))
+        # Near questions share at least half the words of the shorter one.
+        leaks += [
+            (text, turns[n])
+            for n, count in shared.items()
+            if count >= 0.5 * min(len(mine), len(set(turns[n].split()))) and _near(plain, turns[n])
+        ]
     assert leaks == []
 
 
