@@ -159,15 +159,10 @@ def _without_unnamed_doses(composition: Composition, medicines: frozenset[str]) 
 
 
 def _most_specific(index: SearchIndex, query: AnalyzedQuery) -> frozenset[str]:
-    """The terms of the question's rarest concept in the index (of those that count)."""
-    known = [
-        (min(sum(index.weight(t) for t in alt) for alt in c.alternatives), c)
-        for c in query.concepts
-        if c.weight >= 0.5 and any(index.weight(t) > 0 for t in c.terms)
-    ]
-    if not known:
-        return frozenset()
-    return max(known, key=lambda pair: pair[0])[1].terms
+    """The rarest indexed term of the question's concepts that count fully ("king" in "King's
+    staging system"), or none."""
+    terms = [t for c in query.concepts if c.weight >= 1.0 for t in c.terms if index.weight(t) > 0]
+    return frozenset([max(terms, key=lambda t: (index.weight(t), t))]) if terms else frozenset()
 
 
 def _told(answer: Answer) -> frozenset[tuple[str, str]]:
@@ -368,7 +363,7 @@ class AnswerService:
         if max_chars is not None:
             settings = replace(settings, max_chars=max_chars, max_sentences=2)
         # "The other one": not the one the question named most specifically (after "King's
-        # staging system", not King's; after "physical therapist", another therapist).
+        # staging system", not King's).
         named = _most_specific(index, judged) if told else frozenset()
         composition = compose(index, judged, hits, settings, retriever.analyzer, told, named)
         # A question about a medicine is answered with sentences about it only: a dose or an

@@ -196,15 +196,17 @@ def compose(
     avoid: frozenset[str] = frozenset(),
 ) -> Composition:
     """The answer's statements. With the ``analyzer``, a "what is X?" question prefers the
-    sentences that define X. ``avoid``: terms whose sentences are left out. ``told``:
-    (document, sentence) already given, left out too ("and
-    the other one?")."""
+    sentences that define X. ``told`` (document, sentence) already given and sentences with
+    a term of ``avoid`` are left out ("and the other one?"), also as what a sentence leans on.
+    """
     settings = settings or ComposeSettings()
-    candidates = [
-        c
-        for c in _candidates(index, query, hits, settings, analyzer)
-        if (c.hit.chunk.doc_id, normalize(c.sentence.text)) not in told and avoid.isdisjoint(c.own)
-    ]
+
+    def excluded(c: Candidate) -> bool:
+        return (c.hit.chunk.doc_id, normalize(c.sentence.text)) in told or not avoid.isdisjoint(
+            c.own
+        )
+
+    candidates = [c for c in _candidates(index, query, hits, settings, analyzer) if not excluded(c)]
     if not candidates:
         return Composition([], 0.0, [])
     confidence = max(coverage(index, query.concepts, index.term_set(h.position)) for h in hits)
@@ -260,7 +262,11 @@ def compose(
             if before is None:
                 break
             chain.insert(0, before)
-        if _LEANS_BACK.match(chain[0].sentence.text) or candidate.key in leads():
+        if (
+            _LEANS_BACK.match(chain[0].sentence.text)
+            or candidate.key in leads()
+            or any(excluded(c) for c in chain)
+        ):
             continue
         new = [c for c in chain if c.key not in leads()]
         if fits(new):

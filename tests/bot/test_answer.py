@@ -166,6 +166,17 @@ def test_the_other_one_asks_about_what_the_last_answer_did_not_say(service):
     assert {c.quote for c in first.citations} & {c.quote for c in again.citations}
 
 
+def test_the_other_one_never_repeats_a_sentence(service, retriever):
+    """Not even as the sentence a new one leans on ("It does not cure the disease")."""
+    from retrieval.evaluation import normalize
+
+    for n, example in enumerate(retriever.examples.examples[::25]):
+        first = service.reply(example.question, f"o{n}")
+        other = service.reply("and the other one?", f"o{n}")
+        told = {normalize(c.quote) for c in first.citations}
+        assert not told & {normalize(c.quote) for c in other.citations}, example.question
+
+
 def test_other_one_and_what_else_resolve_differently():
     from bot.conversation import Turn, resolve
 
