@@ -129,8 +129,9 @@ def load_or_train(
         bundled.index.fingerprint,
         *code,
         *(f"{label}\t{text}" for text, label in examples),
-        # What the retriever's example questions are (they shape the features), as opened.
-        *(f"{e.question}\t{e.evidence}" for e in bundled.examples.examples),
+        # The retriever's example questions (they shape the features). Those it can use follow
+        # from these and the index, so the key needs no search of them at start-up.
+        *(f"{e.question}\t{e.evidence}" for e in bundled.examples_given),
         repr(bundled.example_settings),
     )
 

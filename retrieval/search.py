@@ -132,7 +132,7 @@ class Retriever:
         self.index = index
         self.analyzer = analyzer or Analyzer()
         self.focus = focus or FocusSettings()
-        self._examples = tuple(examples)
+        self.examples_given = tuple(examples)  # as given; `examples` holds those it can use
         self.example_settings = example_settings or ExampleSettings()
 
     @functools.cached_property
@@ -140,7 +140,7 @@ class Retriever:
         """The example questions whose answers this index holds (built on first use: about
         half a second for the bundled ones)."""
         return ExampleQuestions(
-            self._examples,
+            self.examples_given,
             self.index.chunks,
             lambda text: self.analyze(text).terms,
             self.example_settings,
@@ -182,8 +182,8 @@ class Retriever:
         for position, score in self.index.top(analyzed.concepts, size):
             bm25[position] = score
         wordings = [c.alternatives for c in analyzed.concepts]
-        nearest = self.examples.nearest(wordings, leave_out) if self._examples else []
-        votes = self.examples.votes(nearest) if nearest else bm25 * 0
+        nearest = self.examples.nearest(wordings, leave_out)
+        votes = self.examples.votes(nearest)
         scores = bm25 / (bm25.max() or 1.0)
         scores += self.example_settings.weight * votes / (votes.max() or 1.0)
         ranked = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > 0][:k]
