@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from bot import safety
 from bot.answerability import AnswerabilityModel, bundled_model, features
-from bot.compose import Candidate, ComposeSettings, Composition, compose
+from bot.compose import Candidate, ComposeSettings, Composition, compose, leans_on
 from bot.conversation import ConversationStore, Turn, resolve
 from bot.models import Answer, Citation, Kind
 from bot.safety_model import Assessment, SafetyRouter, load_or_train
@@ -131,18 +131,30 @@ def _keeping(composition: Composition, keep: Callable[[Candidate], bool]) -> Com
 
 
 def _naming(
-    composition: Composition, spellings: frozenset[str], others: frozenset[str]
+    index: SearchIndex,
+    composition: Composition,
+    spellings: frozenset[str],
+    others: frozenset[str],
 ) -> Composition:
-    """Only the statements about the medicine of ``spellings``: a sentence that names it, or
-    one in a passage that names it and no other medicine (``others``), such as a list of its
-    facts. An unnamed "The recommended dosage is 50 mg twice daily" must never pass for
-    another medicine's dose."""
+    """Only the statements about the medicine of ``spellings``: a sentence that names it, one
+    leaning on a sentence that names it ("It does not cure the disease" after "One medication,
+    called riluzole ..."), or one in a passage that names it and no other medicine
+    (``others``), such as a list of its facts. An unnamed "The recommended dosage is 50 mg
+    twice daily" must never pass for another medicine's dose."""
 
     def about(candidate: Candidate) -> bool:
         chunk = candidate.hit.chunk.text
-        return _mentions(candidate.sentence.text, spellings) or (
-            _mentions(chunk, spellings) and not _mentions(chunk, others)
-        )
+        if _mentions(candidate.sentence.text, spellings):
+            return True
+        if _mentions(candidate.sentence.text, others):
+            return False
+        # Up the chain of leaning sentences only until the first that names a medicine.
+        for before in leans_on(index, candidate):
+            if _mentions(before.sentence.text, others):
+                break
+            if _mentions(before.sentence.text, spellings):
+                return True
+        return _mentions(chunk, spellings) and not _mentions(chunk, others)
 
     return _keeping(composition, about)
 
@@ -371,7 +383,7 @@ class AnswerService:
         naming = _spellings(retriever, _medicines_named(retriever, query))
         medicines = retriever.analyzer.glossary.medicine_names
         if naming:
-            composition = _naming(composition, naming, medicines - naming)
+            composition = _naming(index, composition, naming, medicines - naming)
         else:
             # No medicine asked about: a dose must say whose it is ("50 mg twice daily" alone
             # is riluzole's, and would read as the answer for any medicine).

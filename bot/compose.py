@@ -298,6 +298,20 @@ def compose(
     return Composition(_ordered(statements), confidence, conflicts)
 
 
+def leans_on(index: SearchIndex, candidate: Candidate) -> list[Candidate]:
+    """The sentences a leaning sentence ("It does not cure the disease") leans on, nearest
+    first, back to the first that does not lean; none for a sentence that does not lean."""
+    chain: list[Candidate] = []
+    current = candidate
+    while _LEANS_BACK.match(current.sentence.text) and len(chain) < 4:
+        before = _antecedent(index, current, {})
+        if before is None:
+            break
+        chain.append(before)
+        current = before
+    return chain
+
+
 def _antecedent(
     index: SearchIndex, candidate: Candidate, by_key: dict[tuple[str, int], Candidate]
 ) -> Candidate | None:

@@ -596,6 +596,19 @@ def test_another_medicines_dose_never_reads_as_this_ones(service: AnswerService,
         assert "baclofen" in citation.quote.lower()
 
 
+def test_a_sentence_leaning_on_one_naming_the_medicine_is_about_it(service: AnswerService):
+    # "It does not cure the disease" follows "One medication, called riluzole ..." in a passage
+    # that names another medicine too: it is about riluzole all the same.
+    from bot.compose import _LEANS_BACK
+
+    answer = service.reply("so riluzole cures it right?")
+    lines = answer.text.splitlines()
+    leaning = [n for n, line in enumerate(lines) if _LEANS_BACK.match(line)]
+    assert leaning, answer.text
+    for n in leaning:
+        assert n > 0 and "riluzole" in lines[n - 1].lower(), answer.text
+
+
 def test_a_medicines_own_unnamed_dose_is_given(service: AnswerService):
     answer = service.reply("what is the recommended dose of riluzole?")
     assert answer.kind is Kind.ANSWER
