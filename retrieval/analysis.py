@@ -292,7 +292,12 @@ class Analyzer:
                     merged = seen.alternatives + tuple(
                         a for a in concept.alternatives if a not in seen.alternatives
                     )
-                    out[n] = Concept(merged, seen.words + said, max(seen.weight, concept.weight))
+                    out[n] = Concept(
+                        merged,
+                        seen.words + said,
+                        max(seen.weight, concept.weight),
+                        min(seen.frequency, concept.frequency),  # not 0: it is not a name
+                    )
                     break
             else:
                 out.append(concept)

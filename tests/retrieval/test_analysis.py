@@ -58,6 +58,15 @@ def test_question_concepts_count_a_brand_once():
     assert len(both.concepts) == 2  # "stiff" says "spasticity": one concept, not two
 
 
+def test_a_word_said_twice_is_one_concept_that_stays_an_english_word():
+    # Merging the two mentions must keep the word's English frequency: with none it would
+    # read as a name no dictionary knows ("tofersen"), which the documents must answer fully.
+    query = analyze_query("high blood pressure, is pressure bad?", ANALYZER, _vocab())
+    pressure = [c for c in query.concepts if ("pressur",) in c.alternatives]
+    assert len(pressure) == 1
+    assert pressure[0].frequency > 0 and not pressure[0].rare
+
+
 def test_glossary_rejects_a_variant_in_two_groups():
     group = '[[group]]\ncanonical = "{}"\nvariants = ["x1"]\n'
     text = group.format("a1") + group.format("b1")
