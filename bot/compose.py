@@ -5,6 +5,8 @@ citation. A sentence that leans on the one before it ("It does not cure the dise
 that one along. When two documents say the same thing, it is said once and both are cited.
 When documents give different numbers for the same thing ("Two medications are approved" /
 "These three medications have been approved"), both are shown with a note and their dates.
+A "what is X?" question also weighs the pages' own definitions of X ("X is a ..."), wherever
+they are, however much the question says around X.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class ComposeSettings:
     context: bool = True  # a sentence leaning on the one before is judged with it
     definition: float = 1.5  # "what is X?": a sentence that defines X ("X is a ...") counts more
     hint: float = 0.5  # a sentence answering a similar example question counts up to 1+hint times
+    definitions: bool = True  # "what is X?": sentences defining X anywhere are candidates too
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +90,8 @@ _QUANTITY = re.compile(
 
 # "what is X?", "what's X?" (one word: "what's the dose" is not), "what does X mean?"
 _DEFINITION_QUESTION = re.compile(
-    r"\b(?:what|whats)\s+(?:is|are|was)\b|^\W*what'?s\s+(?!the\b|a\b|an\b)\w+\W*$"
+    r"\b(?:what|whats)\s+(?:even\s+|exactly\s+|actually\s+)?(?:is|are|was)\b"
+    r"|^\W*what'?s\s+(?!the\b|a\b|an\b)\w+\W*$"
     r"|\bwhat\s+(?:does|do)\s+[\w ]{1,30}\bmean\b"
     r"|\bexplain\b|\bmeaning of\b",
     re.IGNORECASE,
@@ -106,6 +110,17 @@ def _defined(analyzer: Analyzer, query: AnalyzedQuery, sentence: Sentence) -> bo
         concept.weight >= 0.5 and any(set(alt) <= subject for alt in concept.alternatives)
         for concept in query.concepts
     )
+
+
+def _defining_positions(index: SearchIndex, analyzer: Analyzer, query: AnalyzedQuery) -> list[int]:
+    """The chunks anywhere in the index holding a sentence that defines something a "what is
+    X?" question asks about: however the question is worded around X ("what is als exactly?
+    i only know about the ice bucket thing"), the page's own definition is a candidate."""
+    found: list[int] = []
+    for position, chunk in enumerate(index.chunks):
+        if any(_defined(analyzer, query, sentence) for sentence in chunk.sentences):
+            found.append(position)
+    return found
 
 
 def hinted(sentence: str, hints: tuple[tuple[str, float], ...]) -> float:
@@ -200,6 +215,14 @@ def compose(
     a term of ``avoid`` are left out ("and the other one?"), also as what a sentence leans on.
     """
     settings = settings or ComposeSettings()
+    if analyzer is not None and settings.definitions and _DEFINITION_QUESTION.search(query.text):
+        have = {h.position for h in hits}
+        weakest = min((h.score for h in hits), default=0.0)
+        hits = hits + [
+            Hit(index.chunks[p], index.documents[index.chunks[p].doc_id], weakest, p)
+            for p in _defining_positions(index, analyzer, query)
+            if p not in have
+        ]
 
     def excluded(c: Candidate) -> bool:
         return (c.hit.chunk.doc_id, normalize(c.sentence.text)) in told or not avoid.isdisjoint(

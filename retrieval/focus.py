@@ -23,6 +23,7 @@ CONTEXT_WORDS = frozenset(
     loved one wondering wonder carer caregiver
     scared afraid worried terrified confused heard read told said thinking think realistically
     honestly basically anyway yes yeah please thanks night day today now
+    mentioned mention mentions explain explained
     """.split()
 )
 
@@ -62,6 +63,13 @@ class FocusSettings:
     care: float = 0.3  # the people and places of care ("the neuro", "at clinic")
     hedge: float = 0.5  # "usually", "normally"
 
+
+# How to say it, not what to say: "in plain words", "in simple terms", "in layman's terms".
+_STYLE = re.compile(
+    r"\bin\s+(?:plain|simple|simpler|lay|laymans?|layman's|everyday|easy|normal)\s+"
+    r"(?:terms|words|english|language)\b",
+    re.IGNORECASE,
+)
 
 # "All this" points at the whole situation, not at a thing named in the story ("all these"
 # and "all that" still may: "He's on riluzole and edaravone. Are all these safe together?").
@@ -106,6 +114,7 @@ def focus(
     asked = question_words(message)
     refers_back = asked is not None and _refers_back(message)
     said = set(words(message))
+    style = {w for m in _STYLE.finditer(message) for w in words(m.group())}
     only_context = all(set(c.words) <= CONTEXT_WORDS for c in concepts)
     only_care = all(set(c.words) <= CONTEXT_WORDS | CARE_WORDS for c in concepts)
     out = []
@@ -114,6 +123,8 @@ def focus(
         mine = set(concept.words)
         if mine <= CONTEXT_WORDS and not only_context:
             factor = settings.context
+        elif mine and mine <= style:
+            factor = 0.0
         elif concept.words and all(w.isdigit() for w in concept.words):
             factor = settings.number
         elif mine <= CARE_WORDS and not only_care:

@@ -483,7 +483,14 @@ def test_the_answerability_judge_has_the_last_word(retriever, safety_router):
 
 @pytest.mark.parametrize(
     ("question", "subject"),
-    [("what is als exactly?", "als"), ("whats glutamate", "glutamate"), ("what is ALS?", "als")],
+    [
+        ("what is als exactly?", "als"),
+        ("whats glutamate", "glutamate"),
+        ("what is ALS?", "als"),
+        # However much is said around it, the page's own definition is found.
+        ("what even is als? all i know is the ice bucket challenge", "als"),
+        ("so what is ALS, in plain words? the doctor used so many big words", "als"),
+    ],
 )
 def test_a_what_is_question_gets_a_defining_sentence(service, question, subject):
     from bot.compose import _DEFINES
@@ -496,6 +503,26 @@ def test_a_what_is_question_gets_a_defining_sentence(service, question, subject)
         if _DEFINES.search(line) and subject in line[: _DEFINES.search(line).start()].lower()
     ]
     assert defining, answer.text
+
+
+def test_a_definition_is_found_outside_the_passages_retrieved(retriever: Retriever):
+    from dataclasses import replace
+
+    from bot.compose import _DEFINES, ComposeSettings, compose
+
+    query = retriever.analyze("what is glutamate?")
+    elsewhere = [h for h in retriever.hits("feeding tube", 5) if "glutamate" not in h.chunk.text]
+
+    def defines(settings: ComposeSettings) -> bool:
+        found = compose(retriever.index, query, elsewhere, settings, retriever.analyzer)
+        return any(
+            (verb := _DEFINES.search(s.lead.sentence.text))
+            and "glutamate" in s.lead.sentence.text[: verb.start()].lower()
+            for s in found.statements
+        )
+
+    assert elsewhere and defines(ComposeSettings())
+    assert not defines(replace(ComposeSettings(), definitions=False))
 
 
 def test_a_personal_dose_question_gets_the_documented_facts_said_to_be_general(service):

@@ -95,3 +95,13 @@ def test_a_hedge_counts_less_than_what_is_asked(retriever):
     # "common" ("symptoms most often begin..."), but the question asks how long people live.
     w = weights(retriever, "how long do people usually live with ALS?")
     assert w["usually"] < w["als"]
+
+
+def test_how_to_say_it_is_not_what_is_asked(retriever):
+    # "in plain words" and "the nurse mentioned it" say how to answer and where the word came
+    # from; a page using "plain" or "mention" answers nothing.
+    w = weights(retriever, "what is edaravone, in plain words? the nurse mentioned it")
+    assert w["edaravone"] == 1.0
+    assert not {"plain", "words", "mentioned"} & set(w)
+    # "words" alone, outside such a phrase, still counts.
+    assert "words" in weights(retriever, "why are his words slurred?")
