@@ -585,6 +585,13 @@ def test_lay_names_find_the_documents_words(retriever: Retriever, question: str,
     assert any(found in p.text for p in retriever.search(question, 3))
 
 
+def test_a_lay_word_is_answered_with_the_documents_word(service: AnswerService):
+    # "gym" is exercise to the glossary: the pages only say "physical activity", "exercise".
+    answer = service.reply("can she still go to the gym?")
+    assert answer.kind is Kind.ANSWER
+    assert "physical activity" in answer.text.lower() or "exercise" in answer.text.lower()
+
+
 @pytest.mark.parametrize(
     "question", ["how often is radicava given?", "how often does he need the edaravone infusion"]
 )
