@@ -146,8 +146,11 @@ _HOW = frozenset("much many long often soon far old".split())
 
 
 def asks(text: str) -> str:
-    """What kind of thing the question asks for: "how much", "where", "which", ..."""
-    tokens = words(text)
+    """What kind of thing the question asks for: "how much", "where", "which", ... (read in
+    the sentences that ask: "I didn't realise how much would change. Do we need ramps?" asks
+    yes or no)."""
+    asking, _ = _asking(text)
+    tokens = words(" ".join(asking) or text)
     for n, word in enumerate(tokens):
         if word in _WH:
             if word == "how" and n + 1 < len(tokens) and tokens[n + 1] in _HOW:

@@ -100,6 +100,8 @@ def test_no_training_question_is_an_evaluation_question():
         ("my dad is 82. where do we find a clinic", "where"),
         ("whats riluzole", "what"),
         ("is riluzole safe", "yes/no"),
+        # Read in the sentence that asks, not the story before it.
+        ("I never knew how much the house would need. Where do we get ramps?", "where"),
     ],
 )
 def test_asks_names_the_kind_of_question(question, kind):
