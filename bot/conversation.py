@@ -33,6 +33,7 @@ ASPECT_WORDS = frozenset(
     need needed needs done happen happens mean means know tell explain info information else
     like good bad better best kind type types way ways get gets make makes start starting stop
     stopping work last lasts does did do can could would should will
+    serious dangerous harmful common rare normal permanent effective
     """.split()
 )
 # People and feelings: context of a question, never its topic ("my dad", "I'm scared").

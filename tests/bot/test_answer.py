@@ -125,6 +125,16 @@ def test_followup_pronoun_resolves_to_the_last_topic(service: AnswerService):
     assert "bruising" not in answer.text  # edaravone's side effects
 
 
+def test_a_followup_asking_only_how_serious_keeps_the_last_topic(service: AnswerService):
+    # "serious" is asked of something, it is not a new topic: never edaravone's serious
+    # allergic reactions after a riluzole question.
+    service.reply("does riluzole have side effects?", "c1b")
+    answer = service.reply("anything serious?", "c1b")
+    assert "riluzole" in answer.query.lower()
+    assert any("riluzole" in c.quote.lower() for c in answer.citations)
+    assert "edaravone" not in answer.text.lower() and "sulfite" not in answer.text.lower()
+
+
 def test_followup_ellipsis_keeps_the_question_and_changes_the_topic(service: AnswerService):
     service.reply("Can speech therapy help?", "c2")
     answer = service.reply("and occupational therapy?", "c2")
