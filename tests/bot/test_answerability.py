@@ -160,7 +160,13 @@ def test_model_cache_is_reused_and_a_damaged_cache_is_refitted(tmp_path, caplog,
 def test_training_features_leave_the_question_itself_out(retriever):
     """The judge is fitted on questions that are also example questions: fitted on features
     where each found itself, it would trust a match no new question ever gets."""
-    example = retriever.examples.examples[0]
-    alone = question_features(retriever, example.question, leave_out=True)
-    itself = question_features(retriever, example.question)
-    assert alone != itself
+    examples = [e.question for e in retriever.examples.examples[:60]]
+    # Its own vote is gone from the passages found (an example too unlike itself to vote,
+    # or outvoted, finds the same) ...
+    changed = [retriever.hits(q, 5, leave_out=q) != retriever.hits(q, 5) for q in examples[:10]]
+    assert sum(changed) >= 5
+    # ... and, where that vote chose a sentence, from the features the judge is fitted on.
+    assert any(
+        question_features(retriever, q, leave_out=True) != question_features(retriever, q)
+        for q in examples
+    )
