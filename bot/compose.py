@@ -48,6 +48,7 @@ class Candidate:
     own: frozenset[str]  # the sentence's terms alone
     coverage: float
     score: float
+    defines: bool = False  # defines what a "what is X?" question asks about
 
     @property
     def key(self) -> tuple[str, int]:
@@ -168,10 +169,13 @@ def _candidates(
             words = len(sentence.text.split())
             length = 1.0 / (1.0 + max(0, words - 40) / 80)  # very long sentences cover by chance
             score = cov * length * passage
-            if defining and analyzer and _defined(analyzer, query, sentence):
+            defines = defining and analyzer is not None and _defined(analyzer, query, sentence)
+            if defines:
                 score *= settings.definition
             score *= 1.0 + settings.hint * hinted(sentence.text, hit.hints)
-            out.append(Candidate(rank, hit, n, sentence, terms, frozenset(own), cov, score))
+            out.append(
+                Candidate(rank, hit, n, sentence, terms, frozenset(own), cov, score, defines)
+            )
     return out
 
 
@@ -318,7 +322,7 @@ def compose(
         statements.remove(min(droppable, key=lambda s: s.lead.score))
     kept = {c.key for s in statements for c in s.all}
     conflicts = [(a, b) for a, b in conflicts if a.key in kept and b.key in kept]
-    return Composition(_ordered(statements), confidence, conflicts)
+    return Composition(_ordered(statements, antecedents), confidence, conflicts)
 
 
 def leans_on(index: SearchIndex, candidate: Candidate) -> list[Candidate]:
@@ -378,11 +382,23 @@ def _conflicts(
     return found
 
 
-def _ordered(statements: list[Statement]) -> list[Statement]:
-    """Best-first by document, and within a document in reading order."""
+def _ordered(
+    statements: list[Statement], antecedents: dict[tuple[str, int], tuple[str, int]]
+) -> list[Statement]:
+    """The best sentence first, or for "what is X?" the best one defining X (with the
+    sentences it leans on just before it: "One medication, called riluzole ..." then "It does
+    not cure the disease"); the rest best-first by document, and within a document in reading
+    order."""
+    if not statements:
+        return []
     doc_order: dict[str, int] = {}
     for s in statements:
         doc_order.setdefault(s.lead.hit.chunk.doc_id, len(doc_order))
-    return sorted(
+    rest = sorted(
         statements, key=lambda s: (doc_order[s.lead.hit.chunk.doc_id], s.lead.sentence.start)
     )
+    by_key = {s.lead.key: s for s in statements}
+    first = [max(statements, key=lambda s: (s.lead.defines, s.lead.score))]
+    while first[0].lead.key in antecedents and antecedents[first[0].lead.key] in by_key:
+        first.insert(0, by_key[antecedents[first[0].lead.key]])
+    return first + [s for s in rest if s not in first]
