@@ -44,7 +44,9 @@ _ELLIPSIS = re.compile(
 
 
 _BARE_QUESTION = re.compile(
-    r"^\W*(?:why|why not|how|how so|how come|really|are you sure|what do you mean)\W*$",
+    r"^\W*(?:(?:and|so|but|ok|okay)\W+)?(?:why|why not|how|how so|how come|really|are you sure"
+    r"|what do you mean|since when|when|until when|where|who|who by|by whom|from where"
+    r"|is that true|is it true|says who|for how long)\W*$",
     re.IGNORECASE,
 )
 # "is it worth trying a feeding tube?", "is it normal to feel tired?": an "it" that points
@@ -136,8 +138,8 @@ def resolve(
     if (said & PRONOUNS and (subject_pronoun or not named)) or (not topic and aspects):
         return Resolution(" ".join([question, *carried]), True, last.topic, tuple(aspects))
     if _BARE_QUESTION.match(question) and history[-1] is last:
-        # "why?", "how come?": the question just asked, asked further (never one from before
-        # a turn that had nothing to ask about, such as "thanks").
+        # "why?", "how come?", "since when?": the question just asked, asked further (never
+        # one from before a turn that had nothing to ask about, such as "thanks").
         return Resolution(f"{question} {last.query}", True, last.topic, last.aspects)
     return Resolution(question, False, tuple(topic), tuple(aspects))
 

@@ -206,6 +206,12 @@ def test_a_bare_why_asks_the_last_question_further(service):
     assert service.reply("thanks", "c6").kind is Kind.NO_ANSWER
 
 
+def test_a_bare_since_when_asks_the_last_question_further(service):
+    service.reply("we were told edaravone is fda approved", "c6w")
+    answer = service.reply("since when?", "c6w")
+    assert answer.kind is Kind.ANSWER and "2017" in answer.text
+
+
 @pytest.mark.parametrize(
     ("before", "alarm", "short"),
     [
